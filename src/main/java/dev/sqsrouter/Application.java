@@ -1,0 +1,79 @@
+package dev.sqsrouter;
+
+import dev.sqsrouter.aws.AwsClients;
+import dev.sqsrouter.relay.RelayBeans;
+import dev.sqsrouter.relay.RelayFailurePolicy;
+import dev.sqsrouter.provision.Provisioner;
+import dev.sqsrouter.provision.RelayTopology;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * sqs-router: declarative SQS routes on Apache Camel. Routes load from routes/*.yaml; application.properties in the
+ * working directory overrides the packaged defaults; environment variables override both.
+ */
+public final class Application {
+
+    /** The packaged defaults, then the working directory's file on top (the first location wins). */
+    static final String PROPERTY_LOCATIONS = "file:application.properties;optional=true,classpath:application.properties";
+
+    private Application() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && "provision".equals(args[0])) {
+            System.exit(provision());
+        }
+        System.exit(newMain().run(args));
+    }
+
+    /** The provision command: creates what the configuration names, prints what it created and what existed. */
+    static int provision() throws Exception {
+        Main main = newMain();
+        // no routes, no server: only the configuration and the AWS clients
+        main.addOverrideProperty("camel.main.routes-include-pattern", "false");
+        main.addOverrideProperty("camel.server.enabled", "false");
+        int[] exitCode = {0};
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                try {
+                    CamelContext context = started.getCamelContext();
+                    Provisioner provisioner = new Provisioner(
+                            context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class),
+                            context.getRegistry().lookupByNameAndType("dynamoDbClient", DynamoDbClient.class));
+                    try {
+                        RelayTopology.from(context.getPropertiesComponent()).provision(provisioner);
+                    } finally {
+                        provisioner.report().forEach(System.out::println);
+                    }
+                } catch (RuntimeException e) {
+                    System.err.println("provision failed: " + e.getMessage());
+                    exitCode[0] = 1;
+                }
+                ((Main) started).completed();
+            }
+        });
+        int run = main.run(new String[0]);
+        return exitCode[0] != 0 ? exitCode[0] : run;
+    }
+
+    /** A Camel main with the application's beans and configuration, not yet started. */
+    public static Main newMain() {
+        Main main = new Main(Application.class);
+        main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
+        configure(main.configure());
+        return main;
+    }
+
+    /** Registers the Java parts of the app; shared with tests that boot the app another way. */
+    public static void configure(org.apache.camel.main.MainConfigurationProperties configuration) {
+        configuration.addConfiguration(AwsClients.class);
+        configuration.addConfiguration(RelayBeans.class);
+        configuration.addRoutesBuilder(new RelayFailurePolicy());
+    }
+}

@@ -1,0 +1,32 @@
+package dev.sqsrouter.failure;
+
+import java.time.Instant;
+
+/**
+ * One failed message as an administrator sees it. Records of one queue and group list in SQS sequence order.
+ *
+ * @param group      the FIFO MessageGroupId, or null on a standard queue
+ * @param sequence   the FIFO SequenceNumber, or null on a standard queue
+ * @param httpStatus the target's HTTP status, or null when no call was made
+ * @param answer     the target's answer, truncated, or null
+ */
+public record FailureRecord(String queue, String group, String sequence, String messageId, String body,
+        FailureClass failureClass, String reason, Integer httpStatus, String answer, int receiveCount,
+        Instant firstReceivedAt, Instant recordedAt) {
+
+    /** Partition key: one queue and group, so that a group's records list together. */
+    public String partitionKey() {
+        return queue + "#" + (group != null ? group : "-");
+    }
+
+    /**
+     * Sort key: the sequence number left-padded to a fixed width so that text order is number order (SQS sequence
+     * numbers are up to 128 bits, 39 digits); without one, the record time and message id.
+     */
+    public String sortKey() {
+        if (sequence != null && !sequence.isBlank()) {
+            return "0".repeat(Math.max(0, 40 - sequence.length())) + sequence;
+        }
+        return "t" + recordedAt.toEpochMilli() + "#" + messageId;
+    }
+}

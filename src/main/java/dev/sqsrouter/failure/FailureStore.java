@@ -1,0 +1,121 @@
+package dev.sqsrouter.failure;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * The DynamoDB table an administrator works from: every failed message, keyed pk = queue#group, sk = sequence, so
+ * that one group's failures list in order. Writes are conditional, so a redelivered message never makes a second
+ * record.
+ */
+public class FailureStore {
+
+    /** Answers are cut to this many characters; the item stays far below DynamoDB's 400 KB. */
+    public static final int MAX_ANSWER_CHARS = 4096;
+
+    private final DynamoDbClient dynamoDb;
+    private final String table;
+
+    public FailureStore(DynamoDbClient dynamoDb, String table) {
+        this.dynamoDb = dynamoDb;
+        this.table = table;
+    }
+
+    public String table() {
+        return table;
+    }
+
+    /**
+     * Writes the record unless one for the same message is there already.
+     *
+     * @return true if written, false if it was there
+     * @throws FailureStoreException if DynamoDB did not take it; the caller must then keep the message in SQS
+     */
+    public boolean record(FailureRecord record) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", s(record.partitionKey()));
+        item.put("sk", s(record.sortKey()));
+        item.put("queue", s(record.queue()));
+        putIfPresent(item, "group", record.group());
+        putIfPresent(item, "sequence", record.sequence());
+        putIfPresent(item, "messageId", record.messageId());
+        putIfPresent(item, "body", record.body());
+        item.put("class", s(record.failureClass().name()));
+        putIfPresent(item, "reason", record.reason());
+        if (record.httpStatus() != null) {
+            item.put("httpStatus", AttributeValue.fromN(record.httpStatus().toString()));
+        }
+        putIfPresent(item, "answer", truncate(record.answer()));
+        item.put("receiveCount", AttributeValue.fromN(Integer.toString(record.receiveCount())));
+        if (record.firstReceivedAt() != null) {
+            item.put("firstReceivedAt", s(record.firstReceivedAt().toString()));
+        }
+        item.put("recordedAt", s(record.recordedAt().toString()));
+        item.put("status", s("OPEN"));
+        try {
+            dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (ConditionalCheckFailedException already) {
+            return false;
+        } catch (SdkException e) {
+            throw new FailureStoreException("failure store " + table + " did not take the record of message "
+                    + record.messageId() + " (" + record.partitionKey() + "); it stays in SQS", e);
+        }
+    }
+
+    /** The records of one queue and group, in sequence order. */
+    public List<FailureRecord> list(String queue, String group) {
+        String pk = queue + "#" + (group != null ? group : "-");
+        List<FailureRecord> records = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).consistentRead(true)
+                    .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk)));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse page = dynamoDb.query(query.build());
+            page.items().forEach(item -> records.add(fromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return records;
+    }
+
+    static FailureRecord fromItem(Map<String, AttributeValue> item) {
+        return new FailureRecord(str(item, "queue"), str(item, "group"), str(item, "sequence"), str(item, "messageId"),
+                str(item, "body"), FailureClass.valueOf(str(item, "class")), str(item, "reason"),
+                item.containsKey("httpStatus") ? Integer.valueOf(item.get("httpStatus").n()) : null,
+                str(item, "answer"), Integer.parseInt(item.get("receiveCount").n()),
+                item.containsKey("firstReceivedAt") ? Instant.parse(str(item, "firstReceivedAt")) : null,
+                Instant.parse(str(item, "recordedAt")));
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= MAX_ANSWER_CHARS ? text : text.substring(0, MAX_ANSWER_CHARS) + "...[truncated]";
+    }
+
+    private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {
+        if (value != null) {
+            item.put(name, s(value));
+        }
+    }
+
+    private static AttributeValue s(String value) {
+        return AttributeValue.fromS(value);
+    }
+
+    private static String str(Map<String, AttributeValue> item, String name) {
+        AttributeValue value = item.get(name);
+        return value == null ? null : value.s();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.sqsrouter.relay;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Stops a consumer from receiving for a while after many failed batches in a row, so that a target that is down
+ * does not burn every message's receive count on the way to the dead-letter queue.
+ */
+final class ConsumerBreaker {
+
+    private final int threshold;
+    private final long openNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition reset = lock.newCondition();
+    private int failuresInARow;
+    private long openUntil;
+
+    ConsumerBreaker(int threshold, long openMillis) {
+        this.threshold = threshold;
+        this.openNanos = TimeUnit.MILLISECONDS.toNanos(openMillis);
+    }
+
+    /** Records one batch: it failed when nothing in it succeeded and something was kept for redelivery. */
+    void record(boolean failed) {
+        if (threshold <= 0) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (!failed) {
+                failuresInARow = 0;
+                return;
+            }
+            failuresInARow++;
+            if (failuresInARow >= threshold) {
+                openUntil = System.nanoTime() + openNanos;
+                failuresInARow = 0;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean isOpen() {
+        lock.lock();
+        try {
+            return openUntil - System.nanoTime() > 0;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Blocks while the breaker is open and the consumer may run; returns at once when closed. */
+    void awaitClosed(BooleanSupplier mayRun) throws InterruptedException {
+        lock.lock();
+        try {
+            long remaining;
+            while ((remaining = openUntil - System.nanoTime()) > 0 && mayRun.getAsBoolean()) {
+                // wake at least every second to notice a stopping consumer
+                reset.awaitNanos(Math.min(remaining, TimeUnit.SECONDS.toNanos(1)));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.sqsrouter.relay;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+import dev.sqsrouter.failure.FailureClass;
+import dev.sqsrouter.failure.FailureRecord;
+import dev.sqsrouter.failure.FailureStore;
+import org.apache.camel.Exchange;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * Drains a dead-letter queue into the failure store, so that an administrator finds every failed message in one
+ * place. What this app parked itself is recorded already (the conditional write makes the second write a no-op);
+ * what SQS's redrive moved there after maxReceiveCount is recorded as REDRIVEN under its source queue and group.
+ */
+public class DeadLetterArchiver {
+
+    /** Exchange property naming the queue whose dead-letter queue this is. */
+    public static final String SOURCE_QUEUE = "sqsrouter.sourceQueue";
+
+    private final FailureStore store;
+    private final Clock clock;
+
+    public DeadLetterArchiver(FailureStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public void archive(Exchange exchange) {
+        SqsMessage message = SqsMessage.of(exchange);
+        @SuppressWarnings("unchecked")
+        Map<String, MessageAttributeValue> attributes
+                = exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ATTRIBUTES, Map.of(), Map.class);
+        String sourceQueue = exchange.getProperty(SOURCE_QUEUE, String.class);
+        MessageAttributeValue parkedFrom = attributes.get(FailureParking.SOURCE_MESSAGE_ID);
+        FailureRecord record;
+        if (parkedFrom != null) {
+            // parked by the relay: the record was written before this message was sent; write it again only if missing
+            String sequence = attributes.get(FailureParking.SOURCE_SEQUENCE).stringValue();
+            MessageAttributeValue reason = attributes.get(FailureParking.FAILURE_REASON);
+            record = new FailureRecord(attributes.get(FailureParking.SOURCE_QUEUE).stringValue(), message.groupId(),
+                    "-".equals(sequence) ? null : sequence, parkedFrom.stringValue(), message.body(), FailureClass.BUSINESS,
+                    reason == null ? "parked by the relay" : reason.stringValue(), null, null, message.receiveCount(),
+                    message.firstReceivedAt(), Instant.now(clock));
+        } else {
+            record = new FailureRecord(sourceQueue != null ? sourceQueue : message.queue(), message.groupId(),
+                    message.sequence(), message.messageId(), message.body(), FailureClass.REDRIVEN,
+                    "moved to the dead-letter queue " + message.queue() + " by SQS redrive after repeated failed deliveries",
+                    null, null, message.receiveCount(), message.firstReceivedAt(), Instant.now(clock));
+        }
+        store.record(record);
+    }
+}

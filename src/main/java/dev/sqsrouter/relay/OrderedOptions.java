@@ -1,0 +1,29 @@
+package dev.sqsrouter.relay;
+
+import java.util.Map;
+
+/** The options sqs-ordered adds to aws2-sqs, removed from the URI parameters before aws2-sqs binds the rest. */
+record OrderedOptions(String deadLetterQueue, int groupWorkers, int failedVisibilityTimeout, int breakerThreshold,
+        int breakerOpenSeconds) {
+
+    static OrderedOptions take(Map<String, Object> parameters) {
+        return new OrderedOptions(
+                (String) parameters.remove("deadLetterQueue"),
+                intOption(parameters, "groupWorkers", 10),
+                intOption(parameters, "failedVisibilityTimeout", -1),
+                intOption(parameters, "breakerThreshold", 5),
+                intOption(parameters, "breakerOpenSeconds", 30));
+    }
+
+    private static int intOption(Map<String, Object> parameters, String name, int fallback) {
+        Object value = parameters.remove(name);
+        if (value == null || value.toString().isBlank()) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("sqs-ordered option " + name + " must be a whole number, not '" + value + "'");
+        }
+    }
+}

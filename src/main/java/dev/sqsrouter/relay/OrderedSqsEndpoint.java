@@ -1,0 +1,39 @@
+package dev.sqsrouter.relay;
+
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
+import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
+
+/** An aws2-sqs endpoint whose consumer is {@link OrderedSqsConsumer}. */
+public class OrderedSqsEndpoint extends Sqs2Endpoint {
+
+    private final OrderedOptions options;
+    private final RelayStats stats = new RelayStats();
+
+    OrderedSqsEndpoint(String uri, OrderedSqsComponent component, Sqs2Configuration configuration, OrderedOptions options) {
+        super(uri, component, configuration);
+        this.options = options;
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) throws Exception {
+        Sqs2Configuration configuration = getConfiguration();
+        // the ordering needs the group, sequence and receive count of every message
+        if (configuration.getAttributeNames() == null || configuration.getAttributeNames().isBlank()) {
+            configuration.setAttributeNames("All");
+        }
+        OrderedSqsConsumer consumer = new OrderedSqsConsumer(this, processor, options, stats);
+        configureConsumer(consumer);
+        consumer.setMaxMessagesPerPoll(getMaxMessagesPerPoll());
+        return consumer;
+    }
+
+    public RelayStats getStats() {
+        return stats;
+    }
+
+    String queueUrl() {
+        return getQueueUrl();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.sqsrouter.relay;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.builder.RouteConfigurationBuilder;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+/**
+ * The relay's outcome table as Camel error handling; YAML routes name it with routeConfigurationId so that flows
+ * are edited without touching failure handling.
+ * <ul>
+ * <li>malformed message: failure store, then handled (deleted)</li>
+ * <li>business failure (status_code != 200, or 4xx other than 408/429): failure store + dead-letter queue, then
+ * handled (deleted)</li>
+ * <li>anything else (refused, timeout, 5xx, 408, 429, the store failing): bounded retry with exponential backoff,
+ * then left on the exchange, so the consumer keeps the message in SQS and stops its group</li>
+ * </ul>
+ */
+public class RelayFailurePolicy extends RouteConfigurationBuilder {
+
+    public static final String ID = "relay-failure-policy";
+
+    @PropertyInject(value = "relay.retry.attempts", defaultValue = "3")
+    private int retries;
+    @PropertyInject(value = "relay.retry.delay-ms", defaultValue = "200")
+    private long retryDelayMs;
+    @PropertyInject(value = "relay.retry.max-delay-ms", defaultValue = "5000")
+    private long maxRetryDelayMs;
+
+    @Override
+    public void configuration() {
+        routeConfiguration(ID)
+                .onException(MalformedMessageException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "${routeId}: malformed message ${exchangeProperty.sqsrouter.message.messageId} parked: ${exception.message}")
+                    .bean("failureParking", "parkMalformed")
+                .end()
+                .onException(BusinessFailureException.class)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "${routeId}: business failure of ${exchangeProperty.sqsrouter.message.messageId} parked: ${exception.message}")
+                    .bean("failureParking", "parkBusinessFailure")
+                .end()
+                .onException(HttpOperationFailedException.class)
+                    .onWhen(RelayFailurePolicy::isBusinessRefusal)
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "${routeId}: business failure of ${exchangeProperty.sqsrouter.message.messageId} parked: HTTP ${exception.statusCode}")
+                    .bean("failureParking", "parkBusinessFailure")
+                .end()
+                .onException(Exception.class)
+                    .maximumRedeliveries(retries)
+                    .redeliveryDelay(retryDelayMs)
+                    .useExponentialBackOff()
+                    .backOffMultiplier(2)
+                    .maximumRedeliveryDelay(maxRetryDelayMs)
+                    .retryAttemptedLogLevel(LoggingLevel.WARN)
+                    .retriesExhaustedLogLevel(LoggingLevel.WARN)
+                    .logStackTrace(false)
+                    .handled(false)
+                .end();
+    }
+
+    /** 3xx and 4xx are refusals, except 408 and 429 which say "try again later". */
+    static boolean isBusinessRefusal(Exchange exchange) {
+        HttpOperationFailedException failure = exchange.getException(HttpOperationFailedException.class);
+        if (failure == null) {
+            return false;
+        }
+        int status = failure.getStatusCode();
+        return status >= 300 && status < 500 && status != 408 && status != 429;
+    }
+
+}

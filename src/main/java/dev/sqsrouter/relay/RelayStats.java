@@ -1,0 +1,51 @@
+package dev.sqsrouter.relay;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of one ordered SQS consumer: what it received and what became of it. */
+public final class RelayStats {
+
+    final LongAdder received = new LongAdder();
+    final LongAdder deleted = new LongAdder();
+    final LongAdder kept = new LongAdder();
+    final LongAdder released = new LongAdder();
+    final LongAdder deleteErrors = new LongAdder();
+    final LongAdder breakerOpenings = new LongAdder();
+    /** Receive to acknowledged (deleted), per deleted message. */
+    final LatencyHistogram latency = new LatencyHistogram();
+
+    public long received() {
+        return received.sum();
+    }
+
+    public long deleted() {
+        return deleted.sum();
+    }
+
+    public long kept() {
+        return kept.sum();
+    }
+
+    public long released() {
+        return released.sum();
+    }
+
+    public LatencyHistogram latency() {
+        return latency;
+    }
+
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("received", received());
+        map.put("deleted", deleted());
+        map.put("keptForRedelivery", kept());
+        map.put("releasedUnprocessed", released());
+        map.put("deleteErrors", deleteErrors.sum());
+        map.put("breakerOpenings", breakerOpenings.sum());
+        map.put("latencyP50Micros", latency.quantileMicros(0.50));
+        map.put("latencyP99Micros", latency.quantileMicros(0.99));
+        return map;
+    }
+}

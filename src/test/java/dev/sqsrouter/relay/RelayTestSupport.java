@@ -1,0 +1,150 @@
+package dev.sqsrouter.relay;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.sqsrouter.Application;
+import dev.sqsrouter.failure.FailureRecord;
+import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.provision.Provisioner;
+import dev.sqsrouter.sandbox.AwsTestClients;
+import dev.sqsrouter.sandbox.Emulators;
+import dev.sqsrouter.sandbox.SampleResponseServer;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * Boots the application as it ships (application.properties, routes/*.yaml) against the shared emulators, with
+ * queues and a failure table of its own per test, and a sample response server as the relay's target.
+ */
+public abstract class RelayTestSupport extends CamelMainTestSupport {
+
+    private static final AtomicInteger TEST_NUMBER = new AtomicInteger();
+
+    protected final Emulators emulators = Emulators.shared();
+    protected final SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
+    protected DynamoDbClient dynamoDb = AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint());
+    protected SampleResponseServer target;
+    protected String prefix;
+
+    /** Queue names for an alias in this test. */
+    protected String queue(String alias) {
+        return prefix + "-" + alias + ".fifo";
+    }
+
+    protected String deadLetterQueue(String alias) {
+        return prefix + "-" + alias + "-dlq.fifo";
+    }
+
+    protected String failureTable() {
+        return prefix + "-failures";
+    }
+
+    /** Extra properties for one test class (override to change retries, timeouts, endpoints). */
+    protected void overrideProperties(Properties properties) {
+    }
+
+    @Override
+    protected void setupResources() throws Exception {
+        prefix = getClass().getSimpleName().toLowerCase().replaceAll("[^a-z0-9]", "") + TEST_NUMBER.incrementAndGet();
+        target = SampleResponseServer.start(0, null);
+        Properties properties = new Properties();
+        properties.setProperty("aws.region", "us-east-1");
+        properties.setProperty("aws.credentials", "sandbox");
+        properties.setProperty("aws.endpoint.sqs", emulators.sqsEndpoint());
+        properties.setProperty("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
+        properties.setProperty("aws.endpoint.s3", emulators.s3Endpoint());
+        properties.setProperty("camel.server.port", Integer.toString(Emulators.freePort()));
+        properties.setProperty("failures.table", failureTable());
+        for (String alias : List.of("queue-1", "queue-2")) {
+            properties.setProperty("relay." + alias + ".queue", queue(alias));
+            properties.setProperty("relay." + alias + ".dead-letter-queue", deadLetterQueue(alias));
+            properties.setProperty("relay." + alias + ".url", target.url());
+        }
+        // short waits so that tests (and context shutdown) are quick
+        properties.setProperty("relay.wait-time-seconds", "1");
+        properties.setProperty("relay.visibility-timeout", "20");
+        properties.setProperty("relay.failed-visibility-seconds", "1");
+        properties.setProperty("relay.retry.attempts", "2");
+        properties.setProperty("relay.retry.delay-ms", "20");
+        properties.setProperty("relay.retry.max-delay-ms", "100");
+        properties.setProperty("relay.http.connect-timeout-ms", "500");
+        properties.setProperty("relay.http.response-timeout-ms", "2000");
+        overrideProperties(properties);
+        provision(properties);
+        camelContextConfiguration().withUseOverridePropertiesWithPropertiesComponent(properties);
+    }
+
+    /** Creates what the properties name, as the provision command would. */
+    protected void provision(Properties properties) {
+        Provisioner provisioner = new Provisioner(sqs, AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint()));
+        for (String alias : List.of("queue-1", "queue-2")) {
+            provisioner.queueWithDeadLetterQueue(queue(alias), deadLetterQueue(alias),
+                    Integer.parseInt(properties.getProperty("relay.max-receive-count", "5")),
+                    Integer.parseInt(properties.getProperty("relay.visibility-timeout")));
+        }
+        provisioner.failureTable(failureTable());
+    }
+
+    @Override
+    protected void cleanupResources() throws Exception {
+        if (target != null) {
+            target.close();
+        }
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        Application.configure(configuration);
+    }
+
+    @Override
+    protected String getPropertyPlaceholderLocations() {
+        return "classpath:application.properties";
+    }
+
+    protected String url(String queueName) {
+        return sqs.getQueueUrl(b -> b.queueName(queueName)).queueUrl();
+    }
+
+    /** Sends as the ingress does: body {"data": B}, group from B. */
+    protected String sendToQueue(String alias, String group, String data) {
+        return sqs.sendMessage(b -> b.queueUrl(url(queue(alias))).messageBody("{\"data\":" + data + "}")
+                .messageGroupId(group).messageDeduplicationId(java.util.UUID.randomUUID().toString())).messageId();
+    }
+
+    /** Visible plus in-flight messages of a queue. */
+    protected int messagesIn(String queueName) {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(url(queueName)).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
+        return Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(attributes.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    /** Receives (and deletes) what is in a queue now, in order, waiting up to a second for the first. */
+    protected List<Message> drain(String queueName) {
+        List<Message> all = new ArrayList<>();
+        while (true) {
+            List<Message> batch = sqs.receiveMessage(b -> b.queueUrl(url(queueName)).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .messageSystemAttributeNames(MessageSystemAttributeName.ALL).messageAttributeNames("All")).messages();
+            if (batch.isEmpty()) {
+                return all;
+            }
+            all.addAll(batch);
+            batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(url(queueName)).receiptHandle(m.receiptHandle())));
+        }
+    }
+
+    protected List<FailureRecord> failures(String alias, String group) {
+        return new FailureStore(dynamoDb, failureTable()).list(queue(alias), group);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.sqsrouter.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The seed's response server: POST / answers {"status_code": data.http_status, "content": <request body>} and
+ * appends each request as a line to a log file. Tests can also make it answer with an HTTP error status.
+ */
+public final class SampleResponseServer implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HttpServer server;
+    private final Path log;
+    private final List<String> received = new CopyOnWriteArrayList<>();
+    /** When not 0, every request is answered with this HTTP status instead of the contract. */
+    private final AtomicInteger forcedHttpStatus = new AtomicInteger();
+
+    private SampleResponseServer(int port, Path log) throws IOException {
+        this.log = log;
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(32));
+        server.start();
+    }
+
+    /** Starts on the port (0 = any free port); log may be null. */
+    public static SampleResponseServer start(int port, Path log) throws IOException {
+        return new SampleResponseServer(port, log);
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** Request bodies in arrival order. */
+    public List<String> received() {
+        return received;
+    }
+
+    /** Answer every request with this HTTP status (0 = follow the contract again). */
+    public void forceHttpStatus(int status) {
+        forcedHttpStatus.set(status);
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            if (!"POST".equals(exchange.getRequestMethod())) {
+                send(exchange, 405, "{\"detail\":\"Method Not Allowed\"}");
+                return;
+            }
+            String body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            received.add(body);
+            if (log != null) {
+                Files.writeString(log, body.replace('\n', ' ') + "\n", StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            }
+            int forced = forcedHttpStatus.get();
+            if (forced != 0) {
+                send(exchange, forced, "{\"detail\":\"forced status " + forced + "\"}");
+                return;
+            }
+            JsonNode request;
+            try {
+                request = JSON.readTree(body);
+            } catch (IOException e) {
+                send(exchange, 422, "{\"detail\":\"body is not JSON\"}");
+                return;
+            }
+            ObjectNode answer = JSON.createObjectNode();
+            JsonNode status = request.path("data").path("http_status");
+            answer.set("status_code", status.isMissingNode() ? JSON.getNodeFactory().numberNode(200) : status);
+            answer.set("content", request);
+            send(exchange, 200, JSON.writeValueAsString(answer));
+        }
+    }
+
+    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

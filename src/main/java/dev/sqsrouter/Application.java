@@ -64,7 +64,8 @@ public final class Application {
 
     /** A Camel main with the application's beans and configuration, not yet started. */
     public static Main newMain() {
-        Main main = new Main(Application.class);
+        // no package scan: the Java parts are registered explicitly in configure()
+        Main main = new Main();
         main.setDefaultPropertyPlaceholderLocation(PROPERTY_LOCATIONS);
         configure(main.configure());
         return main;

@@ -156,10 +156,12 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         } catch (Exception e) {
             exchange.setException(e);
         }
-        if (exchange.getException() != null) {
-            getExceptionHandler().handleException(
-                    "Message kept in SQS for redelivery; later messages of its group wait for it", exchange,
-                    exchange.getException());
+        Exception failure = exchange.getException();
+        if (failure != null) {
+            SqsMessage message = SqsMessage.of(exchange);
+            LOG.warn("{}: message {} (group {}, receive {}) kept in SQS for redelivery, its group waits: {}",
+                    message.queue(), message.messageId(), message.groupId(), message.receiveCount(), failure.toString());
+            LOG.debug("{}: failure of message {}", message.queue(), message.messageId(), failure);
         }
     }
 
@@ -199,12 +201,12 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             try {
                 for (BatchResultErrorEntry error : call.apply(chunk)) {
                     SqsMessage message = chunk.get(Integer.parseInt(error.id()));
-                    stats.deleteErrors.increment();
+                    stats.acknowledgeErrors.increment();
                     LOG.warn("{}: could not {} message {} ({}: {}); SQS will deliver it again",
                             message.queue(), what, message.messageId(), error.code(), error.message());
                 }
             } catch (SdkException e) {
-                stats.deleteErrors.add(chunk.size());
+                stats.acknowledgeErrors.add(chunk.size());
                 LOG.warn("{}: could not {} {} messages; SQS will deliver them again", getConfiguration().getQueueName(),
                         what, chunk.size(), e);
             }

@@ -2,7 +2,6 @@ package dev.sqsrouter.relay;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
-import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -21,38 +20,31 @@ public class RelayFailurePolicy extends RouteConfigurationBuilder {
 
     public static final String ID = "relay-failure-policy";
 
-    @PropertyInject(value = "relay.retry.attempts", defaultValue = "3")
-    private int retries;
-    @PropertyInject(value = "relay.retry.delay-ms", defaultValue = "200")
-    private long retryDelayMs;
-    @PropertyInject(value = "relay.retry.max-delay-ms", defaultValue = "5000")
-    private long maxRetryDelayMs;
-
     @Override
     public void configuration() {
         routeConfiguration(ID)
                 .onException(MalformedMessageException.class)
                     .handled(true)
-                    .log(LoggingLevel.WARN, "${routeId}: malformed message ${exchangeProperty.sqsrouter.message.messageId} parked: ${exception.message}")
+                    .log(LoggingLevel.WARN, "${routeId}: malformed message ${exchangeProperty[sqsrouter.message].messageId()} parked: ${exception.message}")
                     .bean("failureParking", "parkMalformed")
                 .end()
                 .onException(BusinessFailureException.class)
                     .handled(true)
-                    .log(LoggingLevel.WARN, "${routeId}: business failure of ${exchangeProperty.sqsrouter.message.messageId} parked: ${exception.message}")
+                    .log(LoggingLevel.WARN, "${routeId}: business failure of ${exchangeProperty[sqsrouter.message].messageId()} parked: ${exception.message}")
                     .bean("failureParking", "parkBusinessFailure")
                 .end()
                 .onException(HttpOperationFailedException.class)
                     .onWhen(RelayFailurePolicy::isBusinessRefusal)
                     .handled(true)
-                    .log(LoggingLevel.WARN, "${routeId}: business failure of ${exchangeProperty.sqsrouter.message.messageId} parked: HTTP ${exception.statusCode}")
+                    .log(LoggingLevel.WARN, "${routeId}: business failure of ${exchangeProperty[sqsrouter.message].messageId()} parked: HTTP ${exception.statusCode}")
                     .bean("failureParking", "parkBusinessFailure")
                 .end()
                 .onException(Exception.class)
-                    .maximumRedeliveries(retries)
-                    .redeliveryDelay(retryDelayMs)
+                    .maximumRedeliveries("{{relay.retry.attempts:3}}")
+                    .redeliveryDelay("{{relay.retry.delay-ms:200}}")
                     .useExponentialBackOff()
                     .backOffMultiplier(2)
-                    .maximumRedeliveryDelay(maxRetryDelayMs)
+                    .maximumRedeliveryDelay("{{relay.retry.max-delay-ms:5000}}")
                     .retryAttemptedLogLevel(LoggingLevel.WARN)
                     .retriesExhaustedLogLevel(LoggingLevel.WARN)
                     .logStackTrace(false)

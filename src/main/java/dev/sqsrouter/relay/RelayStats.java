@@ -11,7 +11,7 @@ public final class RelayStats {
     final LongAdder deleted = new LongAdder();
     final LongAdder kept = new LongAdder();
     final LongAdder released = new LongAdder();
-    final LongAdder deleteErrors = new LongAdder();
+    final LongAdder acknowledgeErrors = new LongAdder();
     final LongAdder breakerOpenings = new LongAdder();
     /** Receive to acknowledged (deleted), per deleted message. */
     final LatencyHistogram latency = new LatencyHistogram();
@@ -42,7 +42,7 @@ public final class RelayStats {
         map.put("deleted", deleted());
         map.put("keptForRedelivery", kept());
         map.put("releasedUnprocessed", released());
-        map.put("deleteErrors", deleteErrors.sum());
+        map.put("acknowledgeErrors", acknowledgeErrors.sum());
         map.put("breakerOpenings", breakerOpenings.sum());
         map.put("latencyP50Micros", latency.quantileMicros(0.50));
         map.put("latencyP99Micros", latency.quantileMicros(0.99));

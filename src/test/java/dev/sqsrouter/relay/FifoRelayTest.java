@@ -3,24 +3,162 @@ package dev.sqsrouter.relay;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.IntStream;
 
+import dev.sqsrouter.failure.FailureClass;
+import dev.sqsrouter.failure.FailureRecord;
+import dev.sqsrouter.sandbox.SampleResponseServer;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
+/** The relay against real ElasticMQ and DynamoDB Local, as the app ships (routes/*.yaml, application.properties). */
 class FifoRelayTest extends RelayTestSupport {
 
     @Test
     void loadScriptScenarioArrivesInOrder() {
-        int n = 30;
+        int n = 40;
         for (int seq = 1; seq <= n; seq++) {
-            sendToQueue("queue-1", "10", "{\"MessageGroupID\":\"10\",\"transSeq\":\"" + seq + "\",\"time_out\":0.5,\"http_status\":200}");
+            sendToQueue("queue-1", "10", loadScriptMessage("10", seq, 200));
         }
         await().atMost(30, SECONDS).until(() -> target.received().size() >= n);
-        List<String> expected = IntStream.rangeClosed(1, n).mapToObj(i -> "\"transSeq\":\"" + i + "\"").toList();
-        List<String> seen = target.received().stream().map(b -> b.replaceAll(".*(\"transSeq\":\"\\d+\").*", "$1")).toList();
-        assertEquals(expected, seen);
+        assertEquals(Map.of("10", IntStream.rangeClosed(1, n).boxed().toList()), sequencesByGroup(target.received()));
         await().atMost(10, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
+        assertEquals(List.of(), failures("queue-1", "10"));
+    }
+
+    @Test
+    void fiftyInterleavedGroupsKeepExactOrderPerGroup() {
+        int groups = 50;
+        int perGroup = 8;
+        Map<String, List<Integer>> expected = new TreeMap<>();
+        for (int seq = 1; seq <= perGroup; seq++) {
+            for (int g = 0; g < groups; g++) {
+                String group = "g" + g;
+                sendToQueue("queue-1", group, loadScriptMessage(group, seq, 200));
+                expected.computeIfAbsent(group, k -> new ArrayList<>()).add(seq);
+            }
+        }
+        await().atMost(60, SECONDS).until(() -> target.received().size() >= groups * perGroup);
+        assertEquals(expected, sequencesByGroup(target.received()));
+        await().atMost(10, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
+    }
+
+    @Test
+    void businessFailureGoesToDeadLetterQueueAndStoreWhileTheGroupKeepsItsOrder() {
+        for (int seq = 1; seq <= 5; seq++) {
+            sendToQueue("queue-1", "g1", loadScriptMessage("g1", seq, seq == 2 ? 500 : 200));
+        }
+        sendToQueue("queue-1", "g2", loadScriptMessage("g2", 1, 200));
+
+        await().atMost(30, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
+        assertEquals(Map.of("g1", List.of(1, 2, 3, 4, 5), "g2", List.of(1)), sequencesByGroup(target.received()));
+
+        // the archiver drains the dead-letter queue into the store, so check the store for the one record
+        await().atMost(20, SECONDS).until(() -> failures("queue-1", "g1").size() == 1);
+        FailureRecord record = failures("queue-1", "g1").get(0);
+        assertEquals(FailureClass.BUSINESS, record.failureClass());
+        assertEquals("g1", record.group());
+        assertTrue(record.body().contains("\"transSeq\":\"2\""), record.body());
+        assertTrue(record.reason().contains("500"), record.reason());
+        assertEquals(200, record.httpStatus());
+        assertTrue(record.answer().contains("\"status_code\":500"), record.answer());
+        assertEquals(List.of(), failures("queue-1", "g2"));
+    }
+
+    @Test
+    void businessFailureContentReachesTheFifoDeadLetterQueueWithItsGroup() throws Exception {
+        context.getRouteController().stopRoute("archive-queue-1");
+        sendToQueue("queue-1", "g7", loadScriptMessage("g7", 1, 404));
+        sendToQueue("queue-1", "g7", loadScriptMessage("g7", 2, 200));
+        await().atMost(30, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
+
+        List<Message> deadLetters = drain(deadLetterQueue("queue-1"));
+        assertEquals(1, deadLetters.size());
+        Message parked = deadLetters.get(0);
+        assertEquals("g7", parked.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));
+        // the answer's content is the request body, as the original Lambda sent it
+        assertTrue(parked.body().startsWith("{\"data\":{"), parked.body());
+        assertTrue(parked.body().contains("\"transSeq\":\"1\""), parked.body());
+        assertEquals(queue("queue-1"), parked.messageAttributes().get(FailureParking.SOURCE_QUEUE).stringValue());
+        assertEquals(Map.of("g7", List.of(1, 2)), sequencesByGroup(target.received()));
+    }
+
+    @Test
+    void httpClientErrorIsABusinessFailure() {
+        target.forceHttpStatus(400);
+        sendToQueue("queue-1", "g4", loadScriptMessage("g4", 1, 200));
+        await().atMost(30, SECONDS).until(() -> failures("queue-1", "g4").size() == 1);
+        FailureRecord record = failures("queue-1", "g4").get(0);
+        assertEquals(FailureClass.BUSINESS, record.failureClass());
+        assertEquals(400, record.httpStatus());
+        await().atMost(10, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
+    }
+
+    @Test
+    void malformedBodiesAreStoredWithTheirReasonAndTheQueueKeepsFlowing() {
+        sqs.sendMessage(b -> b.queueUrl(url(queue("queue-1"))).messageBody("this is not json")
+                .messageGroupId("m").messageDeduplicationId("bad-1"));
+        sqs.sendMessage(b -> b.queueUrl(url(queue("queue-1"))).messageBody("{\"MessageGroupID\":\"m\"}")
+                .messageGroupId("m").messageDeduplicationId("bad-2"));
+        sendToQueue("queue-1", "m", loadScriptMessage("m", 3, 200));
+
+        await().atMost(30, SECONDS).until(() -> target.received().size() == 1 && messagesIn(queue("queue-1")) == 0);
+        assertEquals(Map.of("m", List.of(3)), sequencesByGroup(target.received()));
+        List<FailureRecord> records = failures("queue-1", "m");
+        assertEquals(2, records.size());
+        assertEquals("this is not json", records.get(0).body());
+        assertEquals(FailureClass.MALFORMED, records.get(0).failureClass());
+        assertTrue(records.get(0).reason().contains("not JSON"), records.get(0).reason());
+        assertEquals("{\"MessageGroupID\":\"m\"}", records.get(1).body());
+        assertTrue(records.get(1).reason().contains("'data'"), records.get(1).reason());
+        assertNull(records.get(1).httpStatus());
+    }
+
+    @Test
+    void messageAttributesCannotSteerTheHttpCall() throws Exception {
+        try (SampleResponseServer elsewhere = SampleResponseServer.start(0, null)) {
+            sqs.sendMessage(b -> b.queueUrl(url(queue("queue-1")))
+                    .messageBody("{\"data\":" + loadScriptMessage("a", 1, 200) + "}")
+                    .messageGroupId("a").messageDeduplicationId("attr-1")
+                    .messageAttributes(Map.of(
+                            "CamelHttpUri", text(elsewhere.url()),
+                            "CamelHttpMethod", text("GET"),
+                            "CamelHttpPath", text("/steered"))));
+            await().atMost(30, SECONDS).until(() -> target.received().size() == 1 && messagesIn(queue("queue-1")) == 0);
+            assertEquals(Map.of("a", List.of(1)), sequencesByGroup(target.received()));
+            assertEquals(List.of(), elsewhere.received());
+        }
+    }
+
+    @Test
+    void transientFailuresEndInTheStoreThroughRedriveAndTheArchiver() {
+        target.forceHttpStatus(503);
+        sendToQueue("queue-2", "r", loadScriptMessage("r", 1, 200));
+        // maxReceiveCount (5 here) failed receives, then SQS moves it to the dead-letter queue, the archiver stores it
+        await().atMost(60, SECONDS).until(() -> failures("queue-2", "r").size() == 1);
+        FailureRecord record = failures("queue-2", "r").get(0);
+        assertEquals(FailureClass.REDRIVEN, record.failureClass());
+        assertTrue(record.body().contains("\"transSeq\":\"1\""), record.body());
+        assertTrue(target.received().size() >= 5, "delivery attempts: " + target.received().size());
+        await().atMost(20, SECONDS).until(() -> messagesIn(deadLetterQueue("queue-2")) == 0 && messagesIn(queue("queue-2")) == 0);
+    }
+
+    @Override
+    protected void overrideProperties(java.util.Properties properties) {
+        // the breaker would pause the redrive test; it has a test of its own
+        properties.setProperty("relay.breaker.threshold", "0");
+    }
+
+    private static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
     }
 }

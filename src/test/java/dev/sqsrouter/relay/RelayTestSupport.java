@@ -31,7 +31,7 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
 
     protected final Emulators emulators = Emulators.shared();
     protected final SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
-    protected DynamoDbClient dynamoDb = AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint());
+    protected DynamoDbClient dynamoDb;
     protected SampleResponseServer target;
     protected String prefix;
 
@@ -48,6 +48,11 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         return prefix + "-failures";
     }
 
+    /** The DynamoDB the app and the test use; a test may give the app one of its own. */
+    protected String dynamoDbEndpoint() {
+        return emulators.dynamoDbEndpoint();
+    }
+
     /** Extra properties for one test class (override to change retries, timeouts, endpoints). */
     protected void overrideProperties(Properties properties) {
     }
@@ -56,11 +61,12 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
     protected void setupResources() throws Exception {
         prefix = getClass().getSimpleName().toLowerCase().replaceAll("[^a-z0-9]", "") + TEST_NUMBER.incrementAndGet();
         target = SampleResponseServer.start(0, null);
+        dynamoDb = AwsTestClients.dynamoDb(dynamoDbEndpoint());
         Properties properties = new Properties();
         properties.setProperty("aws.region", "us-east-1");
         properties.setProperty("aws.credentials", "sandbox");
         properties.setProperty("aws.endpoint.sqs", emulators.sqsEndpoint());
-        properties.setProperty("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
+        properties.setProperty("aws.endpoint.dynamodb", dynamoDbEndpoint());
         properties.setProperty("aws.endpoint.s3", emulators.s3Endpoint());
         properties.setProperty("camel.server.port", Integer.toString(Emulators.freePort()));
         properties.setProperty("failures.table", failureTable());
@@ -85,7 +91,7 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
 
     /** Creates what the properties name, as the provision command would. */
     protected void provision(Properties properties) {
-        Provisioner provisioner = new Provisioner(sqs, AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint()));
+        Provisioner provisioner = new Provisioner(sqs, dynamoDb);
         for (String alias : List.of("queue-1", "queue-2")) {
             provisioner.queueWithDeadLetterQueue(queue(alias), deadLetterQueue(alias),
                     Integer.parseInt(properties.getProperty("relay.max-receive-count", "5")),
@@ -143,6 +149,37 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
             batch.forEach(m -> sqs.deleteMessage(b -> b.queueUrl(url(queueName)).receiptHandle(m.receiptHandle())));
         }
     }
+
+    /** The counters of the ordered consumer of a queue. */
+    protected RelayStats stats(String queueName) {
+        return context.getEndpoints().stream()
+                .filter(e -> e instanceof OrderedSqsEndpoint o && o.getConfiguration().getQueueName().equals(queueName))
+                .map(e -> ((OrderedSqsEndpoint) e).getStats()).findFirst()
+                .orElseThrow(() -> new AssertionError("no sqs-ordered consumer of " + queueName));
+    }
+
+    /** Message bodies as the relay target saw them, grouped by MessageGroupID, each a list of transSeq in arrival order. */
+    protected static Map<String, List<Integer>> sequencesByGroup(List<String> bodies) {
+        Map<String, List<Integer>> byGroup = new java.util.TreeMap<>();
+        for (String body : bodies) {
+            try {
+                var data = JSON.readTree(body).path("data");
+                byGroup.computeIfAbsent(data.path("MessageGroupID").asText(), g -> new ArrayList<>())
+                        .add(data.path("transSeq").asInt());
+            } catch (java.io.IOException e) {
+                throw new AssertionError("target received a body that is not JSON: " + body, e);
+            }
+        }
+        return byGroup;
+    }
+
+    /** {"MessageGroupID": group, "transSeq": seq, "http_status": status}, as the seed's load script sends. */
+    protected static String loadScriptMessage(String group, int seq, int httpStatus) {
+        return "{\"MessageGroupID\":\"" + group + "\",\"transSeq\":\"" + seq + "\",\"time_out\":0.5,\"http_status\":"
+                + httpStatus + ",\"createdAt\":\"2026-11-22 10:00:00-000\"}";
+    }
+
+    protected static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     protected List<FailureRecord> failures(String alias, String group) {
         return new FailureStore(dynamoDb, failureTable()).list(queue(alias), group);

@@ -1,0 +1,70 @@
+package dev.sqsrouter.relay;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.sqsrouter.failure.FailureClass;
+import dev.sqsrouter.provision.Provisioner;
+import dev.sqsrouter.sandbox.Emulators;
+import org.junit.jupiter.api.Test;
+
+/** DynamoDB fails while a business failure is parked: the message stays in SQS and is parked once the store is back. */
+class FailureStoreDownTest extends RelayTestSupport {
+
+    private final int dynamoDbPort = Emulators.freePort();
+    private DynamoDBProxyServer ownDynamoDb;
+
+    @Override
+    protected String dynamoDbEndpoint() {
+        return "http://127.0.0.1:" + dynamoDbPort;
+    }
+
+    @Override
+    protected void setupResources() throws Exception {
+        ownDynamoDb = Emulators.startDynamoDb(dynamoDbPort);
+        super.setupResources();
+    }
+
+    @Override
+    protected void cleanupResources() throws Exception {
+        super.cleanupResources();
+        ownDynamoDb.stop();
+    }
+
+    @Override
+    protected void overrideProperties(Properties properties) {
+        properties.setProperty("relay.breaker.threshold", "0");
+        properties.setProperty("relay.max-receive-count", "100");
+    }
+
+    @Test
+    void businessFailureIsNotLostWhileTheFailureStoreIsDown() throws Exception {
+        ownDynamoDb.stop();
+        sendToQueue("queue-1", "d", loadScriptMessage("d", 1, 500));
+        sendToQueue("queue-1", "d", loadScriptMessage("d", 2, 200));
+
+        RelayStats stats = stats(queue("queue-1"));
+        await().atMost(30, SECONDS).until(() -> stats.kept() >= 2);
+        // the failed message and the rest of its group are still in SQS; nothing went to the dead-letter queue
+        assertEquals(0, stats.deleted());
+        assertEquals(2, messagesIn(queue("queue-1")));
+        assertEquals(0, messagesIn(deadLetterQueue("queue-1")));
+        assertEquals(Map.of("d", List.of(1, 1)), sequencesByGroup(target.received().subList(0, 2)));
+
+        ownDynamoDb = Emulators.startDynamoDb(dynamoDbPort);
+        new Provisioner(sqs, dynamoDb).failureTable(failureTable());
+
+        await().atMost(60, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0 && failures("queue-1", "d").size() == 1);
+        assertEquals(FailureClass.BUSINESS, failures("queue-1", "d").get(0).failureClass());
+        // message 2 of the group went through only after message 1 was parked
+        List<Integer> seen = sequencesByGroup(target.received()).get("d");
+        assertEquals(2, seen.get(seen.size() - 1));
+        assertEquals(1, seen.stream().filter(s -> s == 2).count());
+    }
+}

@@ -77,9 +77,22 @@ public final class Emulators implements AutoCloseable {
     /** A DynamoDB Local of its own, for a test that stops and restarts it (in memory: a restart loses the tables). */
     public static DynamoDBProxyServer startDynamoDb(int port) throws Exception {
         DynamoDBProxyServer server = ServerRunner.createServerFromCommandLineArgs(
-                new String[] {"-inMemory", "-sharedDb", "-port", Integer.toString(port)});
+                new String[] {"-inMemory", "-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)});
+        bindToLoopback(server);
         server.start();
         return server;
+    }
+
+    /** DynamoDB Local has no option for the listen address; its Jetty connector is set to loopback before start. */
+    private static void bindToLoopback(DynamoDBProxyServer server) throws ReflectiveOperationException {
+        java.lang.reflect.Field field = DynamoDBProxyServer.class.getDeclaredField("server");
+        field.setAccessible(true);
+        org.eclipse.jetty.server.Server jetty = (org.eclipse.jetty.server.Server) field.get(server);
+        for (org.eclipse.jetty.server.Connector connector : jetty.getConnectors()) {
+            if (connector instanceof org.eclipse.jetty.server.ServerConnector network) {
+                network.setHost("127.0.0.1");
+            }
+        }
     }
 
     public static int freePort() {

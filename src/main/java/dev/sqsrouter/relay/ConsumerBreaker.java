@@ -17,6 +17,8 @@ final class ConsumerBreaker {
     private final Condition reset = lock.newCondition();
     private int failuresInARow;
     private long openUntil;
+    /** Opened at least once and not yet closed by a success: one more failed batch opens it again. */
+    private boolean halfOpen;
 
     ConsumerBreaker(int threshold, long openMillis) {
         this.threshold = threshold;
@@ -32,12 +34,14 @@ final class ConsumerBreaker {
         try {
             if (!failed) {
                 failuresInARow = 0;
+                halfOpen = false;
                 return;
             }
             failuresInARow++;
-            if (failuresInARow >= threshold) {
+            if (failuresInARow >= threshold || halfOpen) {
                 openUntil = System.nanoTime() + openNanos;
                 failuresInARow = 0;
+                halfOpen = true;
             }
         } finally {
             lock.unlock();

@@ -1,0 +1,32 @@
+package dev.sqsrouter.failure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class FailureRecordTest {
+
+    private static FailureRecord withSequence(String sequence) {
+        return new FailureRecord("q.fifo", "g", sequence, "m", "{}", FailureClass.BUSINESS, "r", 200, "{}", 1, null,
+                Instant.EPOCH);
+    }
+
+    @Test
+    void sortKeysOrderAsTheSequenceNumbersDoWhateverTheirLength() {
+        List<String> sequences = List.of("9", "10", "18889554286421737472", "100000000000000000000000000000000000000");
+        List<String> sorted = sequences.stream().map(s -> withSequence(s).sortKey()).sorted().toList();
+        assertEquals(sequences.stream().map(s -> withSequence(s).sortKey()).toList(), sorted);
+    }
+
+    @Test
+    void partitionKeyNamesQueueAndGroupAndStandardQueuesHaveADash() {
+        assertEquals("q.fifo#g", withSequence("1").partitionKey());
+        FailureRecord standard = new FailureRecord("q", null, null, "m-1", "{}", FailureClass.MALFORMED, "r", null, null, 1,
+                null, Instant.ofEpochMilli(42));
+        assertEquals("q#-", standard.partitionKey());
+        assertEquals("t42#m-1", standard.sortKey());
+    }
+}

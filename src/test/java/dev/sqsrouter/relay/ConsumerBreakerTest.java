@@ -1,0 +1,58 @@
+package dev.sqsrouter.relay;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.TimeUnit;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+class ConsumerBreakerTest {
+
+    @Test
+    void opensAfterThresholdFailedBatchesInARowAndASuccessResetsTheCount() {
+        ConsumerBreaker breaker = new ConsumerBreaker(3, 60_000);
+        breaker.record(true);
+        breaker.record(true);
+        breaker.record(false);
+        breaker.record(true);
+        breaker.record(true);
+        assertFalse(breaker.isOpen());
+        breaker.record(true);
+        assertTrue(breaker.isOpen());
+    }
+
+    @Test
+    void afterOpeningOnceOneMoreFailureOpensItAgainUntilASuccess() {
+        ConsumerBreaker breaker = new ConsumerBreaker(3, 50);
+        for (int i = 0; i < 3; i++) {
+            breaker.record(true);
+        }
+        assertTrue(breaker.isOpen());
+        Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> !breaker.isOpen());
+        breaker.record(true);
+        assertTrue(breaker.isOpen(), "half open: the first failed batch after a pause opens it again");
+        Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> !breaker.isOpen());
+        breaker.record(false);
+        breaker.record(true);
+        assertFalse(breaker.isOpen(), "a success closed it: the count starts again");
+    }
+
+    @Test
+    void awaitClosedReturnsWhenTheConsumerStops() throws InterruptedException {
+        ConsumerBreaker breaker = new ConsumerBreaker(1, 60_000);
+        breaker.record(true);
+        breaker.awaitClosed(() -> false);
+        assertTrue(breaker.isOpen());
+    }
+
+    @Test
+    void thresholdZeroNeverOpens() {
+        ConsumerBreaker breaker = new ConsumerBreaker(0, 60_000);
+        for (int i = 0; i < 10; i++) {
+            breaker.record(true);
+        }
+        assertFalse(breaker.isOpen());
+    }
+}

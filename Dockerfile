@@ -1,0 +1,39 @@
+# sqs-router image: docker build -t sqs-router:0.1.0 .
+# Base images are pinned to a release tag so that a rebuild gets the same JDK; bump them deliberately.
+
+# --- build ------------------------------------------------------------------------------------------------------
+FROM maven:3.9.11-eclipse-temurin-17 AS build
+WORKDIR /build
+
+# dependencies first: this layer is reused until pom.xml changes
+COPY pom.xml ./
+RUN mvn -B -q dependency:go-offline
+
+COPY src ./src
+# the shade plugin leaves the thin jar as target/original-sqs-router.jar; its runtime dependencies go to target/lib
+RUN mvn -B -q package -DskipTests \
+ && mvn -B -q dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib
+
+# --- runtime ----------------------------------------------------------------------------------------------------
+FROM eclipse-temurin:17.0.16_8-jre-noble
+
+# a fixed numeric id, so that orchestrators can check that the image does not run as root
+RUN groupadd --system --gid 10001 sqs-router \
+ && useradd --system --uid 10001 --gid sqs-router --no-create-home --shell /usr/sbin/nologin sqs-router
+
+WORKDIR /app
+# dependencies before the app: they change less often, so most rebuilds ship only the small top layers.
+# Files stay owned by root: the app can read its code and routes, not change them.
+COPY --from=build /build/target/lib/ ./lib/
+COPY --from=build /build/target/original-sqs-router.jar ./app.jar
+# routes/*.yaml are read from the working directory; mount another routes/ or application.properties over these
+COPY routes/ ./routes/
+RUN mkdir -p logs && chown sqs-router:sqs-router logs
+
+USER 10001:10001
+# the ingress and admin HTTP server
+EXPOSE 8080
+# heap relative to the container's memory limit; an out-of-memory JVM exits so that the orchestrator restarts it
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+# the classpath wildcard is expanded by java itself; arguments are passed on (e.g. "provision")
+ENTRYPOINT ["java", "-cp", "app.jar:lib/*", "dev.sqsrouter.Application"]

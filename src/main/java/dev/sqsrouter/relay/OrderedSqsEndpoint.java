@@ -4,6 +4,7 @@ import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
 import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
+import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /** An aws2-sqs endpoint whose consumer is {@link OrderedSqsConsumer}. */
 public class OrderedSqsEndpoint extends Sqs2Endpoint {
@@ -27,6 +28,22 @@ public class OrderedSqsEndpoint extends Sqs2Endpoint {
         configureConsumer(consumer);
         consumer.setMaxMessagesPerPoll(getMaxMessagesPerPoll());
         return consumer;
+    }
+
+    @Override
+    protected void doInit() throws Exception {
+        // resolve the URL with GetQueueUrl (aws2-sqs would list queues, a wider permission) and fail fast if missing
+        Sqs2Configuration configuration = getConfiguration();
+        if (configuration.getQueueUrl() == null && configuration.getAmazonSQSClient() != null) {
+            try {
+                configuration.setQueueUrl(configuration.getAmazonSQSClient()
+                        .getQueueUrl(b -> b.queueName(configuration.getQueueName())).queueUrl());
+            } catch (QueueDoesNotExistException e) {
+                throw new IllegalStateException("SQS queue " + configuration.getQueueName()
+                        + " does not exist: create it with the provision command (java -jar sqs-router.jar provision)", e);
+            }
+        }
+        super.doInit();
     }
 
     public RelayStats getStats() {

@@ -43,8 +43,8 @@ class DeployArtifactsTest {
     private static final Path DOCKERFILE = Path.of("Dockerfile");
     private static final Path DOCKERIGNORE = Path.of(".dockerignore");
 
-    /** Actions without resource-level permissions: IAM accepts them on "*" only (Camel resolves queue URLs with it). */
-    private static final Set<String> ACTIONS_THAT_REQUIRE_ANY_RESOURCE = Set.of("sqs:ListQueues");
+    /** Actions without resource-level permissions, which IAM accepts on "*" only: none is needed (queue URLs come from GetQueueUrl). */
+    private static final Set<String> ACTIONS_THAT_REQUIRE_ANY_RESOURCE = Set.of();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Reads CloudFormation's short-form tags (!Ref, !Sub, ...) as the plain values they wrap. */

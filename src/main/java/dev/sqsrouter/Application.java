@@ -1,6 +1,7 @@
 package dev.sqsrouter;
 
 import dev.sqsrouter.aws.AwsClients;
+import dev.sqsrouter.ingress.HttpApiBeans;
 import dev.sqsrouter.relay.RelayBeans;
 import dev.sqsrouter.relay.RelayFailurePolicy;
 import dev.sqsrouter.provision.Provisioner;
@@ -75,6 +76,7 @@ public final class Application {
     public static void configure(org.apache.camel.main.MainConfigurationProperties configuration) {
         configuration.addConfiguration(AwsClients.class);
         configuration.addConfiguration(RelayBeans.class);
+        configuration.addConfiguration(HttpApiBeans.class);
         configuration.addRoutesBuilder(new RelayFailurePolicy());
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -12,11 +13,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
  * The DynamoDB table an administrator works from: every failed message, keyed pk = queue#group, sk = sequence, so
  * that one group's failures list in order. Writes are conditional, so a redelivered message never makes a second
- * record.
+ * record. Each record has a status (OPEN, then REPLAYED or DISCARDED) that only moves on from OPEN, by a conditional
+ * update, so that two administrators cannot replay or discard the same record twice.
  */
 public class FailureStore {
 
@@ -61,7 +64,7 @@ public class FailureStore {
             item.put("firstReceivedAt", s(record.firstReceivedAt().toString()));
         }
         item.put("recordedAt", s(record.recordedAt().toString()));
-        item.put("status", s("OPEN"));
+        item.put("status", s(FailureStatus.OPEN.name()));
         try {
             dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
             return true;
@@ -89,6 +92,99 @@ public class FailureStore {
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return records;
+    }
+
+    /** The records of one queue and group with their status, in sequence order. */
+    public List<StoredFailure> entries(String queue, String group) {
+        String pk = partitionKey(queue, group);
+        List<StoredFailure> entries = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryRequest.Builder query = QueryRequest.builder().tableName(table).consistentRead(true)
+                    .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk)));
+            if (start != null) {
+                query.exclusiveStartKey(start);
+            }
+            QueryResponse page = dynamoDb.query(query.build());
+            page.items().forEach(item -> entries.add(storedFromItem(item)));
+            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
+        } while (start != null);
+        return entries;
+    }
+
+    /** One record by its sort key (see {@link #sortKeyOf(String)}). */
+    public Optional<StoredFailure> find(String queue, String group, String sortKey) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s(partitionKey(queue, group)), "sk", s(sortKey)))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(storedFromItem(item));
+    }
+
+    /** What a status change did. */
+    public enum Transition {
+        /** The record was OPEN and now has the new status. */
+        DONE,
+        /** No record has that key. */
+        NOT_FOUND,
+        /** The record is there but no longer OPEN (replayed or discarded already). */
+        NOT_OPEN
+    }
+
+    /** Marks an OPEN record REPLAYED, noting the message id of the copy that was sent. */
+    public Transition markReplayed(FailureRecord record, String replayMessageId, Instant at) {
+        return leaveOpen(record.queue(), record.group(), record.sortKey(), FailureStatus.REPLAYED, replayMessageId, at);
+    }
+
+    /** Marks an OPEN record DISCARDED. */
+    public Transition discard(String queue, String group, String sortKey, Instant at) {
+        return leaveOpen(queue, group, sortKey, FailureStatus.DISCARDED, null, at);
+    }
+
+    private Transition leaveOpen(String queue, String group, String sortKey, FailureStatus to, String replayMessageId, Instant at) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":open", s(FailureStatus.OPEN.name()));
+        values.put(":to", s(to.name()));
+        values.put(":at", s(at.toString()));
+        String update = "SET #status = :to, statusChangedAt = :at";
+        if (replayMessageId != null) {
+            values.put(":replay", s(replayMessageId));
+            update += ", replayMessageId = :replay";
+        }
+        String finalUpdate = update;
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table)
+                    .key(Map.of("pk", s(partitionKey(queue, group)), "sk", s(sortKey)))
+                    .updateExpression(finalUpdate)
+                    // the condition makes the change happen once, whoever asks at the same time
+                    .conditionExpression("attribute_exists(pk) AND #status = :open")
+                    .expressionAttributeNames(Map.of("#status", "status"))
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.NONE));
+            return Transition.DONE;
+        } catch (ConditionalCheckFailedException refused) {
+            return find(queue, group, sortKey).isPresent() ? Transition.NOT_OPEN : Transition.NOT_FOUND;
+        }
+    }
+
+    /**
+     * The sort key of a record given its SQS sequence number (padded as {@link FailureRecord#sortKey()} does); a key
+     * that is not a number (a record without a sequence) is taken as it is.
+     */
+    public static String sortKeyOf(String sequenceOrKey) {
+        if (!sequenceOrKey.isEmpty() && sequenceOrKey.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return "0".repeat(Math.max(0, 40 - sequenceOrKey.length())) + sequenceOrKey;
+        }
+        return sequenceOrKey;
+    }
+
+    private static String partitionKey(String queue, String group) {
+        return queue + "#" + (group != null ? group : "-");
+    }
+
+    static StoredFailure storedFromItem(Map<String, AttributeValue> item) {
+        String status = str(item, "status");
+        String changedAt = str(item, "statusChangedAt");
+        return new StoredFailure(fromItem(item), status == null ? FailureStatus.OPEN : FailureStatus.valueOf(status),
+                changedAt == null ? null : Instant.parse(changedAt), str(item, "replayMessageId"));
     }
 
     static FailureRecord fromItem(Map<String, AttributeValue> item) {

@@ -1,0 +1,191 @@
+package dev.sqsrouter.admin;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.sqsrouter.failure.FailureRecord;
+import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.failure.StoredFailure;
+import dev.sqsrouter.ingress.HttpApiException;
+import dev.sqsrouter.ingress.HttpApiResponses;
+import dev.sqsrouter.ingress.HttpCall;
+import dev.sqsrouter.ingress.QueueAliases;
+import dev.sqsrouter.ingress.SqsIds;
+import dev.sqsrouter.relay.OrderedSqsEndpoint;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+
+/**
+ * The admin API under /admin, behind the same API key as the ingress:
+ * <ul>
+ * <li>GET /admin/health: 200 when every route is started, else 503</li>
+ * <li>GET /admin/stats: the counters of every ordered SQS consumer, by route</li>
+ * <li>GET /admin/failures/&lt;alias&gt;/&lt;group&gt;: the group's failure records, in order</li>
+ * <li>POST /admin/failures/&lt;alias&gt;/&lt;group&gt;/replay: re-send the group's OPEN records, in order</li>
+ * <li>DELETE /admin/failures/&lt;alias&gt;/&lt;group&gt;/&lt;sequence&gt;: mark one record DISCARDED</li>
+ * </ul>
+ * Path segments are percent-decoded, so a group with '/' is written %2F.
+ */
+public class AdminApi {
+
+    private static final String REPLAY = "replay";
+
+    private final CamelContext camelContext;
+    private final QueueAliases aliases;
+    private final FailureStore store;
+    private final FailureReplay replay;
+    private final Clock clock = Clock.systemUTC();
+
+    public AdminApi(CamelContext camelContext, QueueAliases aliases, FailureStore store, FailureReplay replay) {
+        this.camelContext = camelContext;
+        this.aliases = aliases;
+        this.store = store;
+        this.replay = replay;
+    }
+
+    /** Answers one admin call (the API key is checked before). */
+    public void handle(Exchange exchange) {
+        HttpCall call = HttpCall.of(exchange);
+        List<String> path = call.segments();
+        String resource = "/" + String.join("/", path);
+        if (path.size() == 2 && path.get(1).equals("health")) {
+            require(call, "GET", resource);
+            health(exchange);
+        } else if (path.size() == 2 && path.get(1).equals("stats")) {
+            require(call, "GET", resource);
+            stats(exchange);
+        } else if (path.size() >= 4 && path.size() <= 5 && path.get(1).equals("failures")) {
+            String alias = path.get(2);
+            String group = path.get(3);
+            if (path.size() == 4) {
+                require(call, "GET", resource);
+                list(exchange, alias, queueOf(alias), group(group));
+            } else if (path.get(4).equals(REPLAY)) {
+                require(call, "POST", resource);
+                replay(exchange, alias, queueOf(alias), group(group));
+            } else {
+                require(call, "DELETE", resource);
+                discard(exchange, alias, queueOf(alias), group(group), path.get(4));
+            }
+        } else {
+            throw new HttpApiException(404, "unknown_path", "no admin resource at " + resource + ": use /admin/health,"
+                    + " /admin/stats or /admin/failures/<alias>/<group>[/replay|/<sequence>]");
+        }
+    }
+
+    void health(Exchange exchange) {
+        Map<String, Object> routes = new LinkedHashMap<>();
+        boolean allStarted = camelContext.getStatus() == ServiceStatus.Started;
+        for (Route route : camelContext.getRoutes()) {
+            ServiceStatus status = camelContext.getRouteController().getRouteStatus(route.getRouteId());
+            routes.put(route.getRouteId(), status == null ? "Unknown" : status.name());
+            allStarted &= status == ServiceStatus.Started;
+        }
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("status", allStarted ? "UP" : "DOWN");
+        answer.put("routes", routes);
+        HttpApiResponses.json(exchange, allStarted ? 200 : 503, answer);
+    }
+
+    void stats(Exchange exchange) {
+        Map<String, Object> consumers = new LinkedHashMap<>();
+        for (Route route : camelContext.getRoutes()) {
+            if (route.getEndpoint() instanceof OrderedSqsEndpoint endpoint) {
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("queue", endpoint.getConfiguration().getQueueName());
+                entry.putAll(endpoint.getStats().toMap());
+                consumers.put(route.getRouteId(), entry);
+            }
+        }
+        HttpApiResponses.json(exchange, 200, Map.of("consumers", consumers));
+    }
+
+    void list(Exchange exchange, String alias, String queue, String group) {
+        Map<String, Object> answer = head(alias, queue, group);
+        answer.put("records", store.entries(queue, group).stream().map(AdminApi::json).toList());
+        HttpApiResponses.json(exchange, 200, answer);
+    }
+
+    void replay(Exchange exchange, String alias, String queue, String group) {
+        FailureReplay.Result result = replay.replay(alias, queue, group);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (result.failure() != null) {
+            answer.putAll(HttpApiResponses.error("queue_unavailable", result.failure()));
+        }
+        answer.putAll(head(alias, queue, group));
+        answer.put("replayed", result.replayed());
+        answer.put("skipped", result.skipped());
+        HttpApiResponses.json(exchange, result.failure() == null ? 200 : 503, answer);
+    }
+
+    void discard(Exchange exchange, String alias, String queue, String group, String sequence) {
+        String sortKey = FailureStore.sortKeyOf(sequence);
+        switch (store.discard(queue, group, sortKey, Instant.now(clock))) {
+            case DONE -> {
+                Map<String, Object> answer = head(alias, queue, group);
+                answer.put("discarded", store.find(queue, group, sortKey).map(AdminApi::json).orElse(null));
+                HttpApiResponses.json(exchange, 200, answer);
+            }
+            case NOT_FOUND -> throw new HttpApiException(404, "unknown_record", "no failure record of group " + group
+                    + " in " + queue + " has sequence " + sequence + ": list them with GET /admin/failures/" + alias + "/<group>");
+            case NOT_OPEN -> throw new HttpApiException(409, "not_open", "the record with sequence " + sequence + " is "
+                    + store.find(queue, group, sortKey).map(f -> f.status().name()).orElse("gone") + " already; only OPEN records can be discarded");
+        }
+    }
+
+    private static void require(HttpCall call, String method, String resource) {
+        if (!method.equals(call.method())) {
+            throw HttpApiException.methodNotAllowed(call.method(), method, resource);
+        }
+    }
+
+    private String queueOf(String alias) {
+        return aliases.queueOf(alias).orElseThrow(() -> new HttpApiException(404, "unknown_queue",
+                "no queue has the alias '" + alias + "': use one of " + aliases.queues().keySet()));
+    }
+
+    private static String group(String group) {
+        String problem = SqsIds.problem(group);
+        if (problem != null) {
+            throw new HttpApiException(400, "invalid_group", "the group in the path " + problem);
+        }
+        return group;
+    }
+
+    private static Map<String, Object> head(String alias, String queue, String group) {
+        Map<String, Object> head = new LinkedHashMap<>();
+        head.put("alias", alias);
+        head.put("queue", queue);
+        head.put("group", group);
+        return head;
+    }
+
+    static Map<String, Object> json(StoredFailure entry) {
+        FailureRecord record = entry.record();
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("sequence", record.sequence());
+        json.put("key", record.sortKey());
+        json.put("messageId", record.messageId());
+        json.put("status", entry.status().name());
+        json.put("class", record.failureClass().name());
+        json.put("reason", record.reason());
+        json.put("httpStatus", record.httpStatus());
+        json.put("answer", record.answer());
+        json.put("receiveCount", record.receiveCount());
+        json.put("firstReceivedAt", text(record.firstReceivedAt()));
+        json.put("recordedAt", text(record.recordedAt()));
+        json.put("statusChangedAt", text(entry.statusChangedAt()));
+        json.put("replayMessageId", entry.replayMessageId());
+        json.put("body", record.body());
+        return json;
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+}

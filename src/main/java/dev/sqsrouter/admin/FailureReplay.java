@@ -1,0 +1,87 @@
+package dev.sqsrouter.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import dev.sqsrouter.failure.FailureRecord;
+import dev.sqsrouter.failure.FailureStatus;
+import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.failure.StoredFailure;
+import dev.sqsrouter.ingress.HttpApiException;
+import dev.sqsrouter.ingress.IngressRequest;
+import dev.sqsrouter.ingress.IngressSender;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+/**
+ * Sends a group's OPEN failure records back to their queue, in sequence order and with the same group, and marks
+ * each REPLAYED. A record is sent, then marked (conditionally: only an OPEN record becomes REPLAYED); its
+ * deduplication id is derived from the record, so a replay repeated within SQS's 5-minute window after a crash
+ * between the two steps does not send it twice. The first send that fails stops the replay, so that order holds.
+ */
+public class FailureReplay {
+
+    /** One replayed record: its sequence, and the message id and sequence number of the copy sent. */
+    public record Replayed(String sequence, String messageId, String replayMessageId, String replaySequenceNumber, boolean marked) {
+    }
+
+    /** An OPEN record that could not be replayed, and why. */
+    public record Skipped(String sequence, String messageId, String reason) {
+    }
+
+    /** What a replay did; failure is null unless a send failed, which stopped it. */
+    public record Result(List<Replayed> replayed, List<Skipped> skipped, String failure) {
+    }
+
+    private final FailureStore store;
+    private final IngressSender sender;
+    private final Clock clock;
+
+    public FailureReplay(FailureStore store, IngressSender sender, Clock clock) {
+        this.store = store;
+        this.sender = sender;
+        this.clock = clock;
+    }
+
+    public Result replay(String alias, String queue, String group) {
+        List<Replayed> replayed = new ArrayList<>();
+        List<Skipped> skipped = new ArrayList<>();
+        for (StoredFailure entry : store.entries(queue, group)) {
+            if (entry.status() != FailureStatus.OPEN) {
+                continue;
+            }
+            FailureRecord record = entry.record();
+            if (record.body() == null || record.group() == null) {
+                skipped.add(new Skipped(record.sequence(), record.messageId(),
+                        record.body() == null ? "no body was stored" : "no message group was stored"));
+                continue;
+            }
+            SendMessageResponse sent;
+            try {
+                sent = sender.send(new IngressRequest(alias, queue, record.body(), record.group(), deduplicationId(record)));
+            } catch (HttpApiException unavailable) {
+                return new Result(replayed, skipped, "the queue did not take the record with sequence " + record.sequence()
+                        + "; it and the later records stay OPEN: replay again");
+            }
+            boolean marked = store.markReplayed(record, sent.messageId(), Instant.now(clock)) == FailureStore.Transition.DONE;
+            replayed.add(new Replayed(record.sequence(), record.messageId(), sent.messageId(), sent.sequenceNumber(), marked));
+        }
+        return new Result(replayed, skipped, null);
+    }
+
+    /** The same for every replay of one record: SQS drops a second copy sent within 5 minutes. */
+    static String deduplicationId(FailureRecord record) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                    ("replay#" + record.partitionKey() + "#" + record.sortKey()).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.sqsrouter.ingress;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
+
+/**
+ * Sends an accepted request to its FIFO queue with the SDK client. Camel's aws2-sqs producer is not used because it
+ * does not return the SequenceNumber that the API Gateway answer carries. No message attributes are ever set, so
+ * nothing in a request can become one.
+ */
+public class IngressSender {
+
+    private static final Logger LOG = LoggerFactory.getLogger(IngressSender.class);
+
+    private final SqsClient sqs;
+    private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+
+    public IngressSender(SqsClient sqs) {
+        this.sqs = sqs;
+    }
+
+    /**
+     * @throws HttpApiException 503 when SQS did not answer with success
+     */
+    public SendMessageResponse send(IngressRequest request) {
+        try {
+            String url = queueUrls.computeIfAbsent(request.queue(), name -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
+            return sqs.sendMessage(b -> b.queueUrl(url)
+                    .messageBody(request.messageBody())
+                    .messageGroupId(request.groupId())
+                    .messageDeduplicationId(request.deduplicationId()));
+        } catch (SdkException e) {
+            LOG.warn("ingress /{}: SQS did not take the message for {} (group {}): {}", request.alias(), request.queue(),
+                    request.groupId(), e.getMessage());
+            throw new HttpApiException(503, "queue_unavailable", "the queue did not confirm the message: send it again with"
+                    + " the same Idempotency-Key (SQS drops a repeat within 5 minutes)", Map.of("Retry-After", "1"), e);
+        }
+    }
+}

@@ -7,6 +7,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.model.Model;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -21,6 +22,8 @@ public class HttpApiBeans implements CamelConfiguration {
     private long maxMessageBytes;
     @PropertyInject(value = "camel.server.enabled", defaultValue = "false")
     private boolean serverEnabled;
+    @PropertyInject(value = "camel.server.port", defaultValue = "8080")
+    private int serverPort;
     @PropertyInject(value = "camel.server.max-body-size", defaultValue = "0")
     private long maxBodySize;
 
@@ -28,7 +31,12 @@ public class HttpApiBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
-        camelContext.addRoutes(new HttpApiErrorPolicy());
+        // camel-main may meet this class twice (added by Application and found by its package scan): configure once
+        Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
+        if (model.getRouteConfigurationDefinition(HttpApiErrorPolicy.ID) == null) {
+            camelContext.addRoutes(new HttpApiErrorPolicy());
+            camelContext.addStartupListener(new HttpServerFallbacks(serverPort, maxBodySize));
+        }
     }
 
     /** Without keys the API would run open: refuse to start whenever the HTTP server runs. */

@@ -108,8 +108,7 @@ public record IngressRequest(String alias, String queue, String messageBody, Str
                 throw new HttpApiException(400, "invalid_json", "the body has more after its JSON object: send one JSON object");
             }
         } catch (JsonProcessingException e) {
-            throw new HttpApiException(400, "invalid_json", "the body is not valid JSON (" + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+            throw new HttpApiException(400, "invalid_json", "the body is not valid JSON (" + reason(e) + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
                     + "): send a JSON object with " + GROUP_FIELD);
         } catch (IOException e) {
             throw new IllegalStateException("reading a string cannot fail", e);
@@ -123,6 +122,13 @@ public record IngressRequest(String alias, String queue, String messageBody, Str
             throw new HttpApiException(400, "invalid_group", GROUP_FIELD + " " + problem + " (it becomes the SQS MessageGroupId)");
         }
         return group;
+    }
+
+    /** Jackson's own words, without its note on where the enclosing object started. */
+    private static String reason(JsonProcessingException e) {
+        String reason = e.getOriginalMessage();
+        int note = reason.indexOf(" (start marker at");
+        return note > 0 ? reason.substring(0, note) : reason;
     }
 
     private static String describe(JsonToken token) {

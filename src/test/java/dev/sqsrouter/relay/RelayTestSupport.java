@@ -28,6 +28,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public abstract class RelayTestSupport extends CamelMainTestSupport {
 
     private static final AtomicInteger TEST_NUMBER = new AtomicInteger();
+    /** An API key the app accepts in tests (one of two, so that the check runs over several keys). */
+    protected static final String API_KEY = "test-key-2";
 
     protected final Emulators emulators = Emulators.shared();
     protected final SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
@@ -69,6 +71,7 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         properties.setProperty("aws.endpoint.dynamodb", dynamoDbEndpoint());
         properties.setProperty("aws.endpoint.s3", emulators.s3Endpoint());
         properties.setProperty("camel.server.port", Integer.toString(Emulators.freePort()));
+        properties.setProperty("ingress.api-keys", "test-key-1, " + API_KEY);
         properties.setProperty("failures.table", failureTable());
         for (String alias : List.of("queue-1", "queue-2")) {
             properties.setProperty("relay." + alias + ".queue", queue(alias));
@@ -115,6 +118,11 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
     @Override
     protected String getPropertyPlaceholderLocations() {
         return "classpath:application.properties";
+    }
+
+    /** The port of the app's HTTP server (ingress and admin API). */
+    protected int serverPort() {
+        return Integer.parseInt(context.getPropertiesComponent().resolveProperty("camel.server.port").orElseThrow());
     }
 
     protected String url(String queueName) {

@@ -1,0 +1,149 @@
+package dev.sqsrouter.admin;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sqsrouter.failure.FailureClass;
+import dev.sqsrouter.failure.FailureRecord;
+import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.ingress.IngressTestSupport;
+import org.junit.jupiter.api.Test;
+
+/** The failure store through the admin API: list a group in order, replay its OPEN records, discard one. */
+class AdminFailuresTest extends IngressTestSupport {
+
+    /** An alias whose queue was never created: SQS refuses whatever is sent there. */
+    private static final String GONE = "gone";
+
+    @Override
+    protected void overrideProperties(Properties properties) {
+        super.overrideProperties(properties);
+        properties.setProperty("relay.aliases", properties.getProperty("relay.aliases") + "," + GONE);
+        properties.setProperty("relay." + GONE + ".queue", queue(GONE));
+    }
+
+    private HttpResponse<String> admin(String method, String path) {
+        return call(method, path, (String) null, "X-API-Key", API_KEY);
+    }
+
+    private static String data(String group, int seq) {
+        return "{\"data\":{\"MessageGroupID\":\"" + group + "\",\"transSeq\":\"" + seq + "\",\"http_status\":200}}";
+    }
+
+    /** A record as the relay parks it, for queue alias and group, with the given SQS sequence number. */
+    private void store(String alias, String group, int sequence) {
+        new FailureStore(dynamoDb, failureTable()).record(new FailureRecord(queue(alias), group, Integer.toString(sequence),
+                "message-" + sequence, data(group, sequence), FailureClass.BUSINESS, "response server answered status_code 500",
+                200, "{\"status_code\": 500}", 1, Instant.now(), Instant.now()));
+    }
+
+    private static List<String> field(JsonNode array, String name) {
+        List<String> values = new ArrayList<>();
+        array.forEach(node -> values.add(node.path(name).asText()));
+        return values;
+    }
+
+    @Test
+    void businessFailuresOfAGroupAreListedInOrder() {
+        List<String> sequences = new ArrayList<>();
+        for (int seq = 1; seq <= 3; seq++) {
+            String body = "{\"MessageGroupID\": \"bf\", \"transSeq\": \"" + seq + "\", \"http_status\": " + (seq == 2 ? 200 : 500) + "}";
+            HttpResponse<String> sent = post("queue-1", body);
+            assertEquals(200, sent.statusCode(), sent.body());
+            if (seq != 2) {
+                sequences.add(json(sent).path("SendMessageResponse").path("SendMessageResult").path("SequenceNumber").asText());
+            }
+        }
+        await().atMost(20, SECONDS).until(() -> failures("queue-1", "bf").size() == 2);
+
+        HttpResponse<String> listed = admin("GET", "/admin/failures/queue-1/bf");
+        assertEquals(200, listed.statusCode(), listed.body());
+        JsonNode records = json(listed).path("records");
+        assertEquals(sequences, field(records, "sequence"));
+        assertEquals(List.of("OPEN", "OPEN"), field(records, "status"));
+        assertEquals(List.of("BUSINESS", "BUSINESS"), field(records, "class"));
+        assertEquals(List.of("{\"data\":{\"MessageGroupID\": \"bf\", \"transSeq\": \"1\", \"http_status\": 500}}",
+                "{\"data\":{\"MessageGroupID\": \"bf\", \"transSeq\": \"3\", \"http_status\": 500}}"), field(records, "body"));
+        assertEquals("bf", json(listed).path("group").asText());
+        assertEquals(queue("queue-1"), json(listed).path("queue").asText());
+    }
+
+    @Test
+    void replaySendsTheOpenRecordsInSequenceOrderAndMarksThemReplayed() {
+        // stored out of order, and "10" sorts before "7" as text: the list must follow the numbers
+        store("queue-1", "rp", 5);
+        store("queue-1", "rp", 10);
+        store("queue-1", "rp", 7);
+        assertEquals(200, admin("DELETE", "/admin/failures/queue-1/rp/7").statusCode());
+
+        HttpResponse<String> replayed = admin("POST", "/admin/failures/queue-1/rp/replay");
+        assertEquals(200, replayed.statusCode(), replayed.body());
+        JsonNode answer = json(replayed).path("replayed");
+        assertEquals(List.of("5", "10"), field(answer, "sequence"));
+        assertEquals(List.of("true", "true"), field(answer, "marked"));
+        field(answer, "replayMessageId").forEach(id -> assertFalse(id.isBlank(), replayed.body()));
+
+        await().atMost(20, SECONDS).until(() -> target.received().size() >= 2);
+        assertEquals(List.of(data("rp", 5), data("rp", 10)), target.received());
+
+        JsonNode records = json(admin("GET", "/admin/failures/queue-1/rp")).path("records");
+        assertEquals(List.of("5", "7", "10"), field(records, "sequence"));
+        assertEquals(List.of("REPLAYED", "DISCARDED", "REPLAYED"), field(records, "status"));
+        assertEquals(field(answer, "replayMessageId"), List.of(records.get(0).path("replayMessageId").asText(),
+                records.get(2).path("replayMessageId").asText()));
+
+        // nothing is OPEN any more: a second replay sends nothing
+        await().atMost(10, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
+        HttpResponse<String> again = admin("POST", "/admin/failures/queue-1/rp/replay");
+        assertEquals(200, again.statusCode(), again.body());
+        assertEquals(0, json(again).path("replayed").size(), again.body());
+        assertEquals(0, messagesIn(queue("queue-1")));
+        assertEquals(2, target.received().size());
+    }
+
+    @Test
+    void replayStopsWhenTheQueueRefusesAndLeavesTheRecordsOpen() {
+        store(GONE, "g1", 1);
+        store(GONE, "g1", 2);
+
+        HttpResponse<String> replayed = admin("POST", "/admin/failures/" + GONE + "/g1/replay");
+        assertRefused(replayed, 503, "queue_unavailable");
+        assertEquals(0, json(replayed).path("replayed").size(), replayed.body());
+        assertEquals(List.of("OPEN", "OPEN"), field(json(admin("GET", "/admin/failures/" + GONE + "/g1")).path("records"), "status"));
+    }
+
+    @Test
+    void discardMarksOneOpenRecordOnce() {
+        store("queue-1", "dc", 5);
+        store("queue-1", "dc", 6);
+
+        HttpResponse<String> discarded = admin("DELETE", "/admin/failures/queue-1/dc/5");
+        assertEquals(200, discarded.statusCode(), discarded.body());
+        assertEquals("DISCARDED", json(discarded).path("discarded").path("status").asText(), discarded.body());
+        assertFalse(json(discarded).path("discarded").path("statusChangedAt").isNull(), discarded.body());
+
+        assertRefused(admin("DELETE", "/admin/failures/queue-1/dc/5"), 409, "not_open");
+        assertRefused(admin("DELETE", "/admin/failures/queue-1/dc/99"), 404, "unknown_record");
+        assertEquals(List.of("DISCARDED", "OPEN"), field(json(admin("GET", "/admin/failures/queue-1/dc")).path("records"), "status"));
+    }
+
+    @Test
+    void groupWithSlashOrPlusIsWrittenPercentEncoded() {
+        store("queue-1", "a/b+c", 3);
+
+        HttpResponse<String> listed = admin("GET", "/admin/failures/queue-1/a%2Fb+c");
+        assertEquals(200, listed.statusCode(), listed.body());
+        assertEquals("a/b+c", json(listed).path("group").asText());
+        assertEquals(List.of("3"), field(json(listed).path("records"), "sequence"));
+        assertEquals(200, admin("DELETE", "/admin/failures/queue-1/a%2Fb+c/3").statusCode());
+    }
+}

@@ -1,5 +1,7 @@
 package dev.sqsrouter.ingress;
 
+import java.time.Clock;
+
 import dev.sqsrouter.admin.AdminApi;
 import dev.sqsrouter.admin.FailureReplay;
 import dev.sqsrouter.failure.FailureStore;
@@ -74,7 +76,7 @@ public class HttpApiBeans implements CamelConfiguration {
     @BindToRegistry("adminApi")
     public AdminApi adminApi(CamelContext camelContext, FailureStore failureStore, SqsClient sqsClient) {
         return new AdminApi(camelContext, aliases(camelContext), failureStore,
-                new FailureReplay(failureStore, new IngressSender(sqsClient), java.time.Clock.systemUTC()));
+                new FailureReplay(failureStore, new IngressSender(sqsClient), Clock.systemUTC()));
     }
 
     private synchronized QueueAliases aliases(CamelContext camelContext) {

@@ -1,6 +1,7 @@
 package dev.sqsrouter.ingress;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 import org.apache.camel.Exchange;
@@ -53,7 +54,7 @@ public class IngressGate {
     }
 
     private static boolean isForm(String contentType) {
-        String type = contentType.trim().toLowerCase(java.util.Locale.ROOT);
+        String type = contentType.trim().toLowerCase(Locale.ROOT);
         return type.startsWith("application/x-www-form-urlencoded") || type.startsWith("multipart/");
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -127,7 +128,7 @@ class IngressRejectionTest extends IngressTestSupport {
     @Test
     void bodyOverTheServerLimitIs413() {
         byte[] body = new byte[1048577];
-        java.util.Arrays.fill(body, (byte) ' ');
+        Arrays.fill(body, (byte) ' ');
         // the HTTP server itself stops reading past camel.server.max-body-size, before the ingress route runs
         JsonAssert.contains(assertRefused(call("POST", "/queue-1", body, "X-API-Key", API_KEY, "Content-Type", "application/json"),
                 413, "message_too_large"), "1048576");

@@ -56,7 +56,7 @@ public class FailureReplay {
                 continue;
             }
             FailureRecord record = entry.record();
-            if (record.body() == null || record.group() == null) {
+            if (record.body() == null || (record.group() == null && IngressSender.isFifo(queue))) {
                 skipped.add(new Skipped(record.sequence(), record.messageId(),
                         record.body() == null ? "no body was stored" : "no message group was stored"));
                 continue;

@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
@@ -25,16 +26,23 @@ public class IngressSender {
         this.sqs = sqs;
     }
 
+    /** SQS's own rule: a FIFO queue's name ends in .fifo. */
+    public static boolean isFifo(String queue) {
+        return queue.endsWith(".fifo");
+    }
+
     /**
      * @throws HttpApiException 503 when SQS did not answer with success
      */
     public SendMessageResponse send(IngressRequest request) {
         try {
             String url = queueUrls.computeIfAbsent(request.queue(), name -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
-            return sqs.sendMessage(b -> b.queueUrl(url)
-                    .messageBody(request.messageBody())
-                    .messageGroupId(request.groupId())
-                    .messageDeduplicationId(request.deduplicationId()));
+            SendMessageRequest.Builder send = SendMessageRequest.builder().queueUrl(url).messageBody(request.messageBody());
+            if (isFifo(request.queue())) {
+                send.messageGroupId(request.groupId()).messageDeduplicationId(request.deduplicationId());
+            }
+            // a standard queue takes neither: it has no groups and no deduplication
+            return sqs.sendMessage(send.build());
         } catch (SdkException e) {
             LOG.warn("ingress /{}: SQS did not take the message for {} (group {}): {}", request.alias(), request.queue(),
                     request.groupId(), e.getMessage());

@@ -9,7 +9,7 @@ import org.apache.camel.spi.PropertiesComponent;
 
 /**
  * The queues the ingress serves: each alias in {@code relay.aliases} is a path ({@code POST /queue-1}) and sends to
- * the FIFO queue {@code relay.<alias>.queue}.
+ * the queue {@code relay.<alias>.queue} (FIFO in the relay's design; a standard queue works too).
  */
 public final class QueueAliases {
 
@@ -38,10 +38,6 @@ public final class QueueAliases {
             String queue = properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty())
                     .orElseThrow(() -> new IllegalArgumentException("missing configuration: " + key
                             + " (the queue that POST /" + key.substring(6, key.length() - 6) + " sends to)"));
-            if (!queue.endsWith(".fifo")) {
-                throw new IllegalArgumentException(key + "=" + queue + " is not a FIFO queue (name ending in .fifo):"
-                        + " the ingress sends with MessageGroupId and a deduplication id, which only FIFO queues take");
-            }
             queues.put(alias, queue);
         }
         if (queues.isEmpty()) {

@@ -12,15 +12,33 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sqsrouter.provision.Provisioner;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** What the ingress sends for an accepted request, and what it answers. */
 class IngressTest extends IngressTestSupport {
+
+    /** An alias whose queue is a standard queue. */
+    private static final String PLAIN = "plain";
+
+    @Override
+    protected void overrideProperties(Properties properties) {
+        super.overrideProperties(properties);
+        properties.setProperty("relay.aliases", properties.getProperty("relay.aliases") + "," + PLAIN);
+        properties.setProperty("relay." + PLAIN + ".queue", prefix + "-" + PLAIN);
+    }
+
+    @Override
+    protected void provision(Properties properties) {
+        super.provision(properties);
+        new Provisioner(sqs, dynamoDb).queue(prefix + "-" + PLAIN, Map.of());
+    }
 
     @Test
     void relayTargetReceivesExactlyTheDataWrappedBody() throws Exception {
@@ -139,6 +157,19 @@ class IngressTest extends IngressTestSupport {
         await().atMost(30, SECONDS).until(() -> target.received().size() >= n);
         List<String> expected = IntStream.rangeClosed(1, n).mapToObj(i -> "\"transSeq\":\"" + i + "\"").toList();
         assertEquals(expected, target.received().stream().map(b -> b.replaceAll(".*(\"transSeq\":\"\\d+\").*", "$1")).toList());
+    }
+
+    @Test
+    void standardQueueGetsTheBodyWithoutGroupOrDeduplication() {
+        String body = "{\"MessageGroupID\": \"g1\", \"transSeq\": \"1\"}";
+        HttpResponse<String> response = post(PLAIN, body);
+        assertEquals(200, response.statusCode(), response.body());
+        assertTrue(json(response).path("SendMessageResponse").path("SendMessageResult").path("SequenceNumber").isNull(), response.body());
+
+        List<Message> messages = drain(prefix + "-" + PLAIN);
+        assertEquals(1, messages.size());
+        assertEquals("{\"data\":" + body + "}", messages.get(0).body());
+        assertEquals(null, messages.get(0).attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));
     }
 
     @Test

@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.relay.RelayTestSupport;
-import dev.sqsrouter.sandbox.AwsTestClients;
 
 /**
  * The app as shipped, plus an ingress-only alias ({@link #HELD}) whose queue no relay consumes, so that a test can
@@ -43,7 +42,7 @@ public abstract class IngressTestSupport extends RelayTestSupport {
     @Override
     protected void provision(Properties properties) {
         super.provision(properties);
-        new Provisioner(sqs, AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint())).queue(queue(HELD), Map.of());
+        new Provisioner(sqs, dynamoDb).queue(queue(HELD), Map.of());
     }
 
     /** Any request; headers as name, value pairs (a name may repeat). */

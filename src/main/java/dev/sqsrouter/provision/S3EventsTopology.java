@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.spi.PropertiesComponent;
 import software.amazon.awssdk.services.s3.model.FilterRule;
-import software.amazon.awssdk.services.s3.model.FilterRuleName;
 import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
 import software.amazon.awssdk.services.s3.model.TopicConfiguration;
 
@@ -110,12 +109,13 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
         List<String> perConfiguration = suffixes.isEmpty() ? Arrays.asList((String) null) : suffixes;
         List<TopicConfiguration> configurations = new ArrayList<>();
         for (String suffix : perConfiguration) {
+            // S3 reads rule names in any case; the lowercase of its documentation is what every implementation takes
             List<FilterRule> rules = new ArrayList<>();
             if (!prefix.isEmpty()) {
-                rules.add(FilterRule.builder().name(FilterRuleName.PREFIX).value(prefix).build());
+                rules.add(FilterRule.builder().name("prefix").value(prefix).build());
             }
             if (suffix != null) {
-                rules.add(FilterRule.builder().name(FilterRuleName.SUFFIX).value(suffix).build());
+                rules.add(FilterRule.builder().name("suffix").value(suffix).build());
             }
             TopicConfiguration.Builder configuration = TopicConfiguration.builder()
                     .id(CONFIGURATION_ID_PREFIX + topic + (suffix == null ? "" : "-" + suffix.replaceAll("[^A-Za-z0-9_-]", "_")))

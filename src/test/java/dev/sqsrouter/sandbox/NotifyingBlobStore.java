@@ -268,14 +268,17 @@ public final class NotifyingBlobStore extends ForwardingBlobStore {
     private boolean conditionsHold(JsonNode condition, String bucketArn) {
         for (Map.Entry<String, JsonNode> operator : condition.properties()) {
             for (Map.Entry<String, JsonNode> test : operator.getValue().properties()) {
-                String key = test.getKey().toLowerCase();
-                String actual = switch (key) {
+                // S3 publishes with these two keys only; as in IAM, a condition on any other key does not hold
+                String actual = switch (test.getKey().toLowerCase()) {
                     case "aws:sourcearn" -> bucketArn;
-                    case "aws:sourceaccount", "aws:sourceowner" -> ownerAccount;
+                    case "aws:sourceaccount" -> ownerAccount;
                     default -> null;
                 };
                 if (actual == null) {
-                    continue;
+                    if (operator.getKey().endsWith("IfExists")) {
+                        continue;
+                    }
+                    return false;
                 }
                 List<String> expected = new ArrayList<>();
                 if (test.getValue().isArray()) {

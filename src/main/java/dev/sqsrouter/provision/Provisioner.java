@@ -1,5 +1,6 @@
 package dev.sqsrouter.provision;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +51,9 @@ public class Provisioner {
     /** A queue as the provisioner left it. */
     public record QueueRef(String name, String url, String arn) {
     }
+
+    /** S3 refuses notifications to a topic whose fresh policy it cannot see yet; it sees it within seconds. */
+    private static final int DESTINATION_CHECK_ATTEMPTS = 4;
 
     private final SqsClient sqs;
     private final DynamoDbClient dynamoDb;
@@ -241,16 +245,37 @@ public class Provisioner {
                 .filter(c -> !topicArn.equals(c.topicArn())).toList());
         topics.addAll(wanted);
         NotificationConfiguration next = current.toBuilder().topicConfigurations(topics).build();
-        try {
-            client.putBucketNotificationConfiguration(b -> b.bucket(bucket).notificationConfiguration(next));
-        } catch (S3Exception e) {
-            if (unsupportedInSandbox(e, label)) {
-                return NotificationsOutcome.UNSUPPORTED_BY_SANDBOX;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.putBucketNotificationConfiguration(b -> b.bucket(bucket).notificationConfiguration(next));
+                break;
+            } catch (S3Exception e) {
+                if (unsupportedInSandbox(e, label)) {
+                    return NotificationsOutcome.UNSUPPORTED_BY_SANDBOX;
+                }
+                // S3 checks the topic policy set a moment ago, which may not have propagated yet
+                if (!isUnvalidatedDestination(e) || attempt == DESTINATION_CHECK_ATTEMPTS) {
+                    throw e;
+                }
+                pause(Duration.ofSeconds(2L * attempt));
             }
-            throw e;
         }
         report.add((ours.isEmpty() ? "created " : "updated ") + label);
         return ours.isEmpty() ? NotificationsOutcome.CREATED : NotificationsOutcome.UPDATED;
+    }
+
+    private static boolean isUnvalidatedDestination(S3Exception e) {
+        return e.awsErrorDetails() != null && "InvalidArgument".equals(e.awsErrorDetails().errorCode())
+                && String.valueOf(e.awsErrorDetails().errorMessage()).contains("Unable to validate");
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the topic policy to propagate", e);
+        }
     }
 
     private boolean unsupportedInSandbox(S3Exception e, String label) {

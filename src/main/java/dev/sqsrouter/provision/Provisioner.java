@@ -115,9 +115,13 @@ public class Provisioner {
         }
     }
 
-    /** A queue whose access policy is computed from its ARN (known only once the queue exists), kept in line. */
-    public QueueRef queueWithPolicy(String name, UnaryOperator<String> policyForQueueArn) {
-        String url = queue(name, Map.of());
+    /**
+     * A queue with the given attributes and an access policy computed from its ARN (known only once the queue
+     * exists), both kept in line with the configuration.
+     */
+    public QueueRef queueWithPolicy(String name, Map<QueueAttributeName, String> attributes,
+                                    UnaryOperator<String> policyForQueueArn) {
+        String url = queue(name, attributes);
         String arn = queueArn(url);
         String policy = policyForQueueArn.apply(arn);
         sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(QueueAttributeName.POLICY, policy)));

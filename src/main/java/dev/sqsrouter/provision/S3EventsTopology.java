@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,14 +14,16 @@ import org.apache.camel.spi.PropertiesComponent;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
 import software.amazon.awssdk.services.s3.model.TopicConfiguration;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The S3 events fan-out as configuration names it (s3events.*): a bucket notifies a topic of the configured object
  * events whose keys match the prefix and one of the suffixes; every configured queue is subscribed to the topic.
- * The topic accepts publications from that bucket only, each queue from that topic only.
+ * The topic accepts publications from that bucket only, each queue from that topic only. visibilityTimeout is the
+ * queues' (seconds; -1 leaves it as it is).
  */
 public record S3EventsTopology(String bucket, String topic, List<String> events, String prefix, List<String> suffixes,
-                               List<Queue> queues, Set<String> outputBuckets) {
+                               List<Queue> queues, Set<String> outputBuckets, int visibilityTimeout) {
 
     /** Processor whose output goes to a bucket that provisioning must create too. */
     static final String THUMBNAIL_PROCESSOR = "thumbnail";
@@ -63,6 +66,12 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
         }
     }
 
+    /** Queues keep their visibility timeout. */
+    public S3EventsTopology(String bucket, String topic, List<String> events, String prefix, List<String> suffixes,
+                            List<Queue> queues, Set<String> outputBuckets) {
+        this(bucket, topic, events, prefix, suffixes, queues, outputBuckets, -1);
+    }
+
     public static S3EventsTopology from(PropertiesComponent properties) {
         String bucket = required(properties, "s3events.bucket");
         List<Queue> queues = new ArrayList<>();
@@ -76,7 +85,8 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
         outputBuckets.remove(bucket);
         return new S3EventsTopology(bucket, required(properties, "s3events.topic"),
                 list(properties, "s3events.events"), optional(properties, "s3events.prefix", ""),
-                list(properties, "s3events.suffixes"), queues, outputBuckets);
+                list(properties, "s3events.suffixes"), queues, outputBuckets,
+                Integer.parseInt(optional(properties, "s3events.visibility-timeout", "-1")));
     }
 
     /**
@@ -90,7 +100,10 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
         String topicArn = provisioner.topic(topic, this::topicPolicy);
         List<Provisioner.QueueRef> subscribed = new ArrayList<>();
         for (Queue queue : queues) {
-            Provisioner.QueueRef ref = provisioner.queueWithPolicy(queue.queue(), queueArn -> queuePolicy(queueArn, topicArn));
+            Map<QueueAttributeName, String> attributes = visibilityTimeout < 0 ? Map.of()
+                    : Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout));
+            Provisioner.QueueRef ref = provisioner.queueWithPolicy(queue.queue(), attributes,
+                    queueArn -> queuePolicy(queueArn, topicArn));
             provisioner.subscription(topicArn, ref);
             subscribed.add(ref);
         }

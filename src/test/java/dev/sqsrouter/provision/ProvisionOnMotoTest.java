@@ -171,6 +171,24 @@ class ProvisionOnMotoTest {
         s3.headBucket(b -> b.bucket(thumbnails));
     }
 
+    @Test
+    void queuesTakeTheConfiguredVisibilityTimeoutAndKeepItInLine() {
+        S3EventsTopology seed = seedTopology("");
+        S3EventsTopology topology = new S3EventsTopology(seed.bucket(), seed.topic(), seed.events(), seed.prefix(),
+                seed.suffixes(), seed.queues(), seed.outputBuckets(), 120);
+        Provisioner.QueueRef queue = topology.provision(provisioner()).queues().get(0);
+        assertEquals("120", visibilityTimeout(queue));
+
+        sqs.setQueueAttributes(b -> b.queueUrl(queue.url()).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "5")));
+        topology.provision(provisioner());
+        assertEquals("120", visibilityTimeout(queue));
+    }
+
+    private String visibilityTimeout(Provisioner.QueueRef queue) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(queue.url()).attributeNames(QueueAttributeName.VISIBILITY_TIMEOUT))
+                .attributes().get(QueueAttributeName.VISIBILITY_TIMEOUT);
+    }
+
     /** The seed's topology (bucket -> topic -> two queues, four image suffixes) under names of its own. */
     private static S3EventsTopology seedTopology(String prefix) {
         int n = NUMBER.incrementAndGet();

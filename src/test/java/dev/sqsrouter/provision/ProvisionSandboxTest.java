@@ -46,11 +46,13 @@ class ProvisionSandboxTest {
     }
 
     @Test
-    void aQueueMayHaveAnSqsNameOfItsOwnAndTheThumbnailBucketIsProvisionedToo() {
+    void aQueueMayHaveAnSqsNameOfItsOwnAVisibilityTimeoutAndTheThumbnailBucketIsProvisionedToo() {
         Properties overrides = new Properties();
         overrides.setProperty("s3events.image-audit.queue", "audit-events");
         overrides.setProperty("s3events.thumbnail.bucket", "thumbnails");
+        overrides.setProperty("s3events.visibility-timeout", "90");
         S3EventsTopology topology = S3EventsTopology.from(properties(overrides));
+        assertEquals(90, topology.visibilityTimeout());
         assertEquals(new S3EventsTopology.Queue("image-audit", "audit-events"), topology.queues().get(1));
         assertEquals(Set.of("thumbnails"), topology.outputBuckets());
     }

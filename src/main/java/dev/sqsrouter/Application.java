@@ -6,11 +6,14 @@ import dev.sqsrouter.relay.RelayBeans;
 import dev.sqsrouter.relay.RelayFailurePolicy;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.provision.RelayTopology;
+import dev.sqsrouter.provision.S3EventsTopology;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -32,7 +35,10 @@ public final class Application {
         System.exit(newMain().run(args));
     }
 
-    /** The provision command: creates what the configuration names, prints what it created and what existed. */
+    /**
+     * The provision command: creates what the configuration names (the relay's queues and failure table, the S3 events
+     * bucket, topic, queues, subscriptions and notifications), prints what it created and what existed.
+     */
     static int provision() throws Exception {
         Main main = newMain();
         // no routes, no server: only the configuration and the AWS clients
@@ -44,11 +50,10 @@ public final class Application {
             public void afterStart(BaseMainSupport started) {
                 try {
                     CamelContext context = started.getCamelContext();
-                    Provisioner provisioner = new Provisioner(
-                            context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class),
-                            context.getRegistry().lookupByNameAndType("dynamoDbClient", DynamoDbClient.class));
+                    Provisioner provisioner = provisioner(context);
                     try {
                         RelayTopology.from(context.getPropertiesComponent()).provision(provisioner);
+                        S3EventsTopology.from(context.getPropertiesComponent()).provision(provisioner);
                     } finally {
                         provisioner.report().forEach(System.out::println);
                     }
@@ -61,6 +66,19 @@ public final class Application {
         });
         int run = main.run(new String[0]);
         return exitCode[0] != 0 ? exitCode[0] : run;
+    }
+
+    /**
+     * A provisioner on the app's own AWS clients. provision.sandbox=true only against the local sandbox: its S3 does
+     * not implement bucket notifications, which is then reported instead of failing.
+     */
+    public static Provisioner provisioner(CamelContext context) {
+        return new Provisioner(
+                context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class),
+                context.getRegistry().lookupByNameAndType("dynamoDbClient", DynamoDbClient.class),
+                context.getRegistry().lookupByNameAndType("s3Client", S3Client.class),
+                context.getRegistry().lookupByNameAndType("snsClient", SnsClient.class),
+                Boolean.parseBoolean(context.getPropertiesComponent().resolveProperty("provision.sandbox").orElse("false").trim()));
     }
 
     /** A Camel main with the application's beans and configuration, not yet started. */

@@ -1,10 +1,17 @@
 package dev.sqsrouter.provision;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -12,24 +19,64 @@ import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
+import software.amazon.awssdk.services.s3.model.FilterRule;
+import software.amazon.awssdk.services.s3.model.GetBucketNotificationConfigurationResponse;
+import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.TopicConfiguration;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sns.model.Subscription;
+import software.amazon.awssdk.services.sns.model.Topic;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Creates, idempotently, the infrastructure the routes consume: queues with their dead-letter queues and redrive
- * policies, and the failure table. Never called when the app starts; only by the provision command and the sandbox.
- * Every call says what it created and what already existed.
+ * policies, the failure table, and the S3 events fan-out (bucket, topic, subscribed queues, bucket notifications).
+ * Never called when the app starts; only by the provision command and the sandbox. Every call says what it created
+ * and what already existed.
  */
 public class Provisioner {
 
+    /** What happened to one bucket notification configuration. */
+    public enum NotificationsOutcome {
+        CREATED, UPDATED, EXISTS,
+        /** The endpoint does not implement bucket notifications and this provisioner was told it is the sandbox. */
+        UNSUPPORTED_BY_SANDBOX
+    }
+
+    /** A queue as the provisioner left it. */
+    public record QueueRef(String name, String url, String arn) {
+    }
+
+    /** S3 refuses notifications to a topic whose fresh policy it cannot see yet; it sees it within seconds. */
+    private static final int DESTINATION_CHECK_ATTEMPTS = 4;
+
     private final SqsClient sqs;
     private final DynamoDbClient dynamoDb;
+    private final S3Client s3;
+    private final SnsClient sns;
+    private final boolean sandbox;
     private final List<String> report = new ArrayList<>();
 
+    /** For queues and tables only. */
     public Provisioner(SqsClient sqs, DynamoDbClient dynamoDb) {
+        this(sqs, dynamoDb, null, null, false);
+    }
+
+    /**
+     * For everything. sandbox = the endpoints are the local sandbox, whose S3 does not implement bucket notifications
+     * (its event emitter is configured from the same topology instead): only then is that tolerated, and reported.
+     */
+    public Provisioner(SqsClient sqs, DynamoDbClient dynamoDb, S3Client s3, SnsClient sns, boolean sandbox) {
         this.sqs = sqs;
         this.dynamoDb = dynamoDb;
+        this.s3 = s3;
+        this.sns = sns;
+        this.sandbox = sandbox;
     }
 
     /** Lines like "created queue queue-1.fifo" / "exists  table sqs-router-failures", in the order done. */
@@ -40,8 +87,7 @@ public class Provisioner {
     /** A queue with a dead-letter queue of the same kind (FIFO when the name ends in .fifo) and a redrive policy. */
     public String queueWithDeadLetterQueue(String queue, String deadLetterQueue, int maxReceiveCount, int visibilityTimeout) {
         String deadLetterUrl = queue(deadLetterQueue, Map.of());
-        String deadLetterArn = sqs.getQueueAttributes(b -> b.queueUrl(deadLetterUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
-                .attributes().get(QueueAttributeName.QUEUE_ARN);
+        String deadLetterArn = queueArn(deadLetterUrl);
         String redrive = "{\"deadLetterTargetArn\":\"" + deadLetterArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}";
         return queue(queue, Map.of(
                 QueueAttributeName.REDRIVE_POLICY, redrive,
@@ -69,6 +115,19 @@ public class Provisioner {
         }
     }
 
+    /**
+     * A queue with the given attributes and an access policy computed from its ARN (known only once the queue
+     * exists), both kept in line with the configuration.
+     */
+    public QueueRef queueWithPolicy(String name, Map<QueueAttributeName, String> attributes,
+                                    UnaryOperator<String> policyForQueueArn) {
+        String url = queue(name, attributes);
+        String arn = queueArn(url);
+        String policy = policyForQueueArn.apply(arn);
+        sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(QueueAttributeName.POLICY, policy)));
+        return new QueueRef(name, url, arn);
+    }
+
     /** The failure table: pk = queue#group (hash), sk = sequence (range), on demand. */
     public void failureTable(String table) {
         try {
@@ -86,5 +145,192 @@ public class Provisioner {
             dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table));
             report.add("created table " + table);
         }
+    }
+
+    /** A bucket in the S3 client's region. */
+    public void bucket(String name) {
+        S3Client client = s3();
+        try {
+            client.headBucket(b -> b.bucket(name));
+            report.add("exists  bucket " + name);
+            return;
+        } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+                // 403: the name is taken by another account, or this role may not see it; creating would not help
+                throw e;
+            }
+        }
+        Region region = client.serviceClientConfiguration().region();
+        if (region == null || Region.US_EAST_1.equals(region) || Region.AWS_GLOBAL.equals(region)) {
+            // us-east-1 rejects a location constraint naming itself
+            client.createBucket(b -> b.bucket(name));
+        } else {
+            client.createBucket(b -> b.bucket(name).createBucketConfiguration(c -> c
+                    .locationConstraint(BucketLocationConstraint.fromValue(region.id()))));
+        }
+        report.add("created bucket " + name);
+    }
+
+    /** A standard SNS topic whose access policy is computed from its ARN, kept in line with it; returns the ARN. */
+    public String topic(String name, UnaryOperator<String> policyForTopicArn) {
+        SnsClient client = sns();
+        String suffix = ":" + name;
+        String arn = client.listTopicsPaginator(b -> { }).topics().stream()
+                .map(Topic::topicArn).filter(a -> a.endsWith(suffix)).findFirst().orElse(null);
+        if (arn == null) {
+            arn = client.createTopic(b -> b.name(name)).topicArn();
+            report.add("created topic " + name);
+        } else {
+            report.add("exists  topic " + name);
+        }
+        String topicArn = arn;
+        client.setTopicAttributes(b -> b.topicArn(topicArn).attributeName("Policy")
+                .attributeValue(policyForTopicArn.apply(topicArn)));
+        return topicArn;
+    }
+
+    /**
+     * An SQS subscription of the queue to the topic, delivering the SNS envelope (not raw: the routes read the
+     * envelope's Message). An existing subscription that was switched to raw delivery is switched back.
+     */
+    public String subscription(String topicArn, QueueRef queue) {
+        SnsClient client = sns();
+        String label = "subscription " + topicName(topicArn) + " -> " + queue.name();
+        Subscription existing = client.listSubscriptionsByTopicPaginator(b -> b.topicArn(topicArn)).subscriptions().stream()
+                .filter(s -> "sqs".equals(s.protocol()) && queue.arn().equals(s.endpoint()))
+                .findFirst().orElse(null);
+        if (existing == null) {
+            String arn = client.subscribe(b -> b.topicArn(topicArn).protocol("sqs").endpoint(queue.arn())
+                    .attributes(Map.of("RawMessageDelivery", "false")).returnSubscriptionArn(true)).subscriptionArn();
+            report.add("created " + label);
+            return arn;
+        }
+        String raw = client.getSubscriptionAttributes(b -> b.subscriptionArn(existing.subscriptionArn()))
+                .attributes().getOrDefault("RawMessageDelivery", "false");
+        if ("true".equalsIgnoreCase(raw)) {
+            client.setSubscriptionAttributes(b -> b.subscriptionArn(existing.subscriptionArn())
+                    .attributeName("RawMessageDelivery").attributeValue("false"));
+            report.add("updated " + label + " (raw delivery off)");
+        } else {
+            report.add("exists  " + label);
+        }
+        return existing.subscriptionArn();
+    }
+
+    /**
+     * The bucket's notifications to one topic are exactly the given configurations. Configurations of the bucket
+     * that send elsewhere are kept: S3 replaces the whole document on every put.
+     */
+    public NotificationsOutcome bucketNotifications(String bucket, String topicArn, List<TopicConfiguration> wanted) {
+        S3Client client = s3();
+        String label = "notifications " + bucket + " -> " + topicName(topicArn);
+        NotificationConfiguration current;
+        try {
+            GetBucketNotificationConfigurationResponse got = client.getBucketNotificationConfiguration(b -> b.bucket(bucket));
+            current = NotificationConfiguration.builder()
+                    .topicConfigurations(got.topicConfigurations())
+                    .queueConfigurations(got.queueConfigurations())
+                    .lambdaFunctionConfigurations(got.lambdaFunctionConfigurations())
+                    .eventBridgeConfiguration(got.eventBridgeConfiguration())
+                    .build();
+        } catch (S3Exception e) {
+            if (unsupportedInSandbox(e, label)) {
+                return NotificationsOutcome.UNSUPPORTED_BY_SANDBOX;
+            }
+            throw e;
+        }
+        List<TopicConfiguration> ours = current.topicConfigurations().stream()
+                .filter(c -> topicArn.equals(c.topicArn())).toList();
+        if (!ours.isEmpty() && normalized(ours).equals(normalized(wanted))) {
+            report.add("exists  " + label);
+            return NotificationsOutcome.EXISTS;
+        }
+        List<TopicConfiguration> topics = new ArrayList<>(current.topicConfigurations().stream()
+                .filter(c -> !topicArn.equals(c.topicArn())).toList());
+        topics.addAll(wanted);
+        NotificationConfiguration next = current.toBuilder().topicConfigurations(topics).build();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                client.putBucketNotificationConfiguration(b -> b.bucket(bucket).notificationConfiguration(next));
+                break;
+            } catch (S3Exception e) {
+                if (unsupportedInSandbox(e, label)) {
+                    return NotificationsOutcome.UNSUPPORTED_BY_SANDBOX;
+                }
+                // S3 checks the topic policy set a moment ago, which may not have propagated yet
+                if (!isUnvalidatedDestination(e) || attempt == DESTINATION_CHECK_ATTEMPTS) {
+                    throw e;
+                }
+                pause(Duration.ofSeconds(2L * attempt));
+            }
+        }
+        report.add((ours.isEmpty() ? "created " : "updated ") + label);
+        return ours.isEmpty() ? NotificationsOutcome.CREATED : NotificationsOutcome.UPDATED;
+    }
+
+    private static boolean isUnvalidatedDestination(S3Exception e) {
+        return e.awsErrorDetails() != null && "InvalidArgument".equals(e.awsErrorDetails().errorCode())
+                && String.valueOf(e.awsErrorDetails().errorMessage()).contains("Unable to validate");
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the topic policy to propagate", e);
+        }
+    }
+
+    private boolean unsupportedInSandbox(S3Exception e, String label) {
+        boolean notImplemented = e.statusCode() == 501
+                || (e.awsErrorDetails() != null && "NotImplemented".equals(e.awsErrorDetails().errorCode()));
+        if (notImplemented && sandbox) {
+            report.add("skipped " + label + " (this S3 endpoint does not implement bucket notifications;"
+                    + " the sandbox emits the events from the same topology)");
+            return true;
+        }
+        if (notImplemented) {
+            throw new IllegalStateException("the S3 endpoint does not implement bucket notifications (" + label
+                    + "); against the local sandbox set provision.sandbox=true", e);
+        }
+        return false;
+    }
+
+    /** A comparable form of topic configurations: ids and the order of events and rules do not matter. */
+    private static Set<String> normalized(List<TopicConfiguration> configurations) {
+        Set<String> all = new TreeSet<>();
+        for (TopicConfiguration c : configurations) {
+            String events = c.eventsAsStrings().stream().sorted().collect(Collectors.joining(","));
+            List<FilterRule> rules = c.filter() == null || c.filter().key() == null ? List.of() : c.filter().key().filterRules();
+            String filter = rules.stream()
+                    .map(r -> Objects.toString(r.nameAsString(), "").toLowerCase() + "=" + r.value())
+                    .sorted().collect(Collectors.joining(","));
+            all.add(c.topicArn() + "|" + events + "|" + filter);
+        }
+        return all;
+    }
+
+    private String queueArn(String queueUrl) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(QueueAttributeName.QUEUE_ARN))
+                .attributes().get(QueueAttributeName.QUEUE_ARN);
+    }
+
+    private static String topicName(String topicArn) {
+        return topicArn.substring(topicArn.lastIndexOf(':') + 1);
+    }
+
+    private S3Client s3() {
+        if (s3 == null) {
+            throw new IllegalStateException("this provisioner was built without an S3 client");
+        }
+        return s3;
+    }
+
+    private SnsClient sns() {
+        if (sns == null) {
+            throw new IllegalStateException("this provisioner was built without an SNS client");
+        }
+        return sns;
     }
 }

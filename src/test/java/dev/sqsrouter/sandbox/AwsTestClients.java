@@ -7,6 +7,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** SDK clients for the test side: what a test sends and inspects, on the same emulators as the app. */
@@ -31,5 +32,10 @@ public final class AwsTestClients {
     public static S3Client s3(String endpoint) {
         return S3Client.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
                 .forcePathStyle(true).credentialsProvider(EMULATOR).build();
+    }
+
+    public static SnsClient sns(String endpoint) {
+        return SnsClient.builder().endpointOverride(URI.create(endpoint)).region(Region.US_EAST_1)
+                .credentialsProvider(EMULATOR).build();
     }
 }

@@ -13,10 +13,12 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import software.amazon.awssdk.services.sns.SnsClient;
 
 /**
- * In-process emulators that speak the AWS wire protocols: ElasticMQ (SQS), DynamoDB Local and S3Proxy, all on
- * 127.0.0.1. Tests share one set on free ports ({@link #shared()}); the sandbox starts one on fixed ports.
+ * In-process emulators that speak the AWS wire protocols: ElasticMQ (SQS), DynamoDB Local, S3Proxy whose buckets
+ * notify SNS as S3 does ({@link NotifyingBlobStore}), and an SNS that delivers to the ElasticMQ ({@link SnsEmulator}),
+ * all on 127.0.0.1. Tests share one set on free ports ({@link #shared()}); the sandbox starts one on fixed ports.
  */
 public final class Emulators implements AutoCloseable {
 
@@ -25,28 +27,40 @@ public final class Emulators implements AutoCloseable {
     private final SQSRestServer sqs;
     private final DynamoDBProxyServer dynamoDb;
     private final S3Proxy s3;
+    private final SnsEmulator sns;
+    private final SnsClient s3NotificationPublisher;
+    private final NotifyingBlobStore s3Notifications;
     private final int sqsPort;
     private final int dynamoDbPort;
     private final int s3Port;
 
-    private Emulators(int sqsPort, int dynamoDbPort, int s3Port, BlobStore blobStore) throws Exception {
+    private Emulators(int sqsPort, int dynamoDbPort, int s3Port, int snsPort, BlobStore blobStore) throws Exception {
         this.sqsPort = sqsPort;
         this.dynamoDbPort = dynamoDbPort;
         this.s3Port = s3Port;
         this.sqs = SQSRestServerBuilder.withInterface("127.0.0.1").withPort(sqsPort).withAWSRegion("us-east-1").start();
         sqs.waitUntilStarted();
+        this.sns = SnsEmulator.start(snsPort, sqsEndpoint());
+        this.s3NotificationPublisher = AwsTestClients.sns(sns.endpoint());
+        this.s3Notifications = new NotifyingBlobStore(blobStore, s3NotificationPublisher, SnsEmulator.REGION, SnsEmulator.ACCOUNT);
         this.dynamoDb = startDynamoDb(dynamoDbPort);
         this.s3 = S3Proxy.builder()
-                .blobStore(blobStore)
+                .blobStore(s3Notifications)
                 .endpoint(URI.create("http://127.0.0.1:" + s3Port))
                 .awsAuthentication(AuthenticationType.NONE, null, null)
                 .build();
         s3.start();
     }
 
-    /** Starts the emulators on the given ports. */
+    /** Starts the emulators on the given ports (snsPort 0 = any free port). */
+    public static Emulators start(int sqsPort, int dynamoDbPort, int s3Port, int snsPort, BlobStore blobStore)
+            throws Exception {
+        return new Emulators(sqsPort, dynamoDbPort, s3Port, snsPort, blobStore);
+    }
+
+    /** Starts the emulators on the given ports, SNS on any free port. */
     public static Emulators start(int sqsPort, int dynamoDbPort, int s3Port, BlobStore blobStore) throws Exception {
-        return new Emulators(sqsPort, dynamoDbPort, s3Port, blobStore);
+        return start(sqsPort, dynamoDbPort, s3Port, 0, blobStore);
     }
 
     /** One set for the whole test JVM, on free ports, stopped when the JVM exits. */
@@ -72,6 +86,15 @@ public final class Emulators implements AutoCloseable {
 
     public String s3Endpoint() {
         return "http://127.0.0.1:" + s3Port;
+    }
+
+    public String snsEndpoint() {
+        return sns.endpoint();
+    }
+
+    /** The S3 buckets' notification configurations (S3Proxy does not take PutBucketNotificationConfiguration). */
+    public NotifyingBlobStore s3Notifications() {
+        return s3Notifications;
     }
 
     /** A DynamoDB Local of its own, for a test that stops and restarts it (in memory: a restart loses the tables). */
@@ -111,6 +134,8 @@ public final class Emulators implements AutoCloseable {
         } catch (Exception ignored) {
             // stopping anyway
         }
+        sns.close();
+        s3NotificationPublisher.close();
         try {
             dynamoDb.stop();
         } catch (Exception ignored) {

@@ -8,18 +8,19 @@ import java.util.List;
 import dev.sqsrouter.Application;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.provision.RelayTopology;
+import dev.sqsrouter.provision.S3EventsTopology;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The local sandbox: in-process ElasticMQ, DynamoDB Local and S3Proxy, the seed's response server, then the app
- * itself with the sandbox profile, after creating the queues, dead-letter queues and failure table it uses. No AWS
- * account, no Docker. Ports come from system properties or environment variables (SANDBOX_SQS_PORT, ...).
+ * The local sandbox: in-process ElasticMQ, DynamoDB Local, S3Proxy whose buckets notify SNS as S3 does, an SNS that
+ * delivers to ElasticMQ, the seed's response server, then the app itself with the sandbox profile, after creating
+ * what it uses as the provision command does (relay queues, failure table, S3 events bucket, topic, queues and
+ * subscriptions). No AWS account, no Docker. Ports come from system properties or environment variables
+ * (SANDBOX_SQS_PORT, SANDBOX_SNS_PORT, ...).
  */
 public final class Sandbox {
 
@@ -30,11 +31,12 @@ public final class Sandbox {
         int sqsPort = port("sandbox.sqs-port", 9324);
         int dynamoDbPort = port("sandbox.dynamodb-port", 8001);
         int s3Port = port("sandbox.s3-port", 9000);
+        int snsPort = port("sandbox.sns-port", SnsEmulator.DEFAULT_PORT);
         int responsePort = port("sandbox.response-port", 8000);
         Path log = Path.of("logs", "res_server.txt");
         Files.createDirectories(log.getParent());
 
-        Emulators emulators = Emulators.start(sqsPort, dynamoDbPort, s3Port, new TransientNio2BlobStore());
+        Emulators emulators = Emulators.start(sqsPort, dynamoDbPort, s3Port, snsPort, new TransientNio2BlobStore());
         SampleResponseServer responseServer = SampleResponseServer.start(responsePort, log);
 
         // system properties override every properties file: the app uses what was really started
@@ -42,19 +44,26 @@ public final class Sandbox {
         System.setProperty("aws.endpoint.sqs", emulators.sqsEndpoint());
         System.setProperty("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
         System.setProperty("aws.endpoint.s3", emulators.s3Endpoint());
+        System.setProperty("aws.endpoint.sns", emulators.snsEndpoint());
         setIfAbsent("relay.queue-1.url", responseServer.url());
         setIfAbsent("relay.queue-2.url", responseServer.url());
+        setIfAbsent("s3events.audit.url", responseServer.url());
 
         Main main = Application.newMain();
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeStart(BaseMainSupport starting) {
                 CamelContext context = starting.getCamelContext();
-                Provisioner provisioner = new Provisioner(
-                        context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class),
-                        context.getRegistry().lookupByNameAndType("dynamoDbClient", DynamoDbClient.class));
+                Provisioner provisioner = Application.provisioner(context);
                 RelayTopology.from(context.getPropertiesComponent()).provision(provisioner);
+                S3EventsTopology s3Topology = S3EventsTopology.from(context.getPropertiesComponent());
+                S3EventsTopology.Provisioned s3Events = s3Topology.provision(provisioner);
                 provisioner.report().forEach(line -> System.out.println("sandbox: " + line));
+                if (s3Events.notificationsOutcome() == Provisioner.NotificationsOutcome.UNSUPPORTED_BY_SANDBOX) {
+                    // S3Proxy does not take PutBucketNotificationConfiguration: hand the same configuration to its emitter
+                    emulators.s3Notifications().configure(s3Topology.bucket(), s3Events.notifications());
+                    System.out.println("sandbox: notifications of bucket " + s3Topology.bucket() + " configured on the sandbox S3");
+                }
             }
 
             @Override
@@ -68,8 +77,15 @@ public final class Sandbox {
                     lines.add("  POST /" + queue.alias() + " -> " + queue.queue() + " -> " + queue.target()
                             + "   (dead letters: " + queue.deadLetterQueue() + ")");
                 }
+                S3EventsTopology s3Events = S3EventsTopology.from(context.getPropertiesComponent());
+                lines.add("S3 events         s3://" + s3Events.bucket() + " " + s3Events.events() + " keys "
+                        + (s3Events.prefix().isEmpty() ? "" : s3Events.prefix() + "...") + "*" + s3Events.suffixes()
+                        + " -> SNS " + s3Events.topic() + " -> "
+                        + s3Events.queues().stream().map(S3EventsTopology.Queue::queue).toList());
+                lines.add("  try: aws --endpoint-url " + emulators.s3Endpoint() + " s3 cp cat.png s3://" + s3Events.bucket() + "/");
                 lines.add("response server   " + responseServer.url() + "   (log: " + log + ")");
                 lines.add("SQS (ElasticMQ)   " + emulators.sqsEndpoint());
+                lines.add("SNS (sandbox)     " + emulators.snsEndpoint());
                 lines.add("DynamoDB Local    " + emulators.dynamoDbEndpoint());
                 lines.add("S3 (S3Proxy)      " + emulators.s3Endpoint());
                 System.out.println("\nsqs-router sandbox is up:\n  " + String.join("\n  ", lines) + "\n");

@@ -1,0 +1,133 @@
+package dev.sqsrouter.provision;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.sqsrouter.sandbox.AwsTestClients;
+import dev.sqsrouter.sandbox.Emulators;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sns.SnsClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Provisioning against the sandbox's emulators, whose S3 does not take bucket notifications, and the topology as
+ * application.properties defines it.
+ */
+class ProvisionSandboxTest {
+
+    private static final AtomicInteger NUMBER = new AtomicInteger();
+
+    private final Emulators emulators = Emulators.shared();
+    private final SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
+    private final SnsClient sns = AwsTestClients.sns(emulators.snsEndpoint());
+    private final S3Client s3 = AwsTestClients.s3(emulators.s3Endpoint());
+
+    @Test
+    void theShippedConfigurationIsTheSeedTopology() {
+        S3EventsTopology topology = S3EventsTopology.from(properties(new Properties()));
+        assertEquals("images", topology.bucket());
+        assertEquals("imageAdded", topology.topic());
+        assertEquals(List.of("ObjectCreated:Put", "ObjectCreated:CompleteMultipartUpload"), topology.events());
+        assertEquals("", topology.prefix());
+        assertEquals(List.of("jpeg", "jpg", "png", "gif"), topology.suffixes());
+        assertEquals(List.of(new S3EventsTopology.Queue("image-thumbnails", "image-thumbnails"),
+                new S3EventsTopology.Queue("image-audit", "image-audit")), topology.queues());
+        assertEquals(Set.of(), topology.outputBuckets(), "thumbnails go to the source bucket");
+        assertEquals(4, topology.topicConfigurations("arn:aws:sns:us-east-1:000000000000:imageAdded").size());
+    }
+
+    @Test
+    void aQueueMayHaveAnSqsNameOfItsOwnAVisibilityTimeoutAndTheThumbnailBucketIsProvisionedToo() {
+        Properties overrides = new Properties();
+        overrides.setProperty("s3events.image-audit.queue", "audit-events");
+        overrides.setProperty("s3events.thumbnail.bucket", "thumbnails");
+        overrides.setProperty("s3events.visibility-timeout", "90");
+        S3EventsTopology topology = S3EventsTopology.from(properties(overrides));
+        assertEquals(90, topology.visibilityTimeout());
+        assertEquals(new S3EventsTopology.Queue("image-audit", "audit-events"), topology.queues().get(1));
+        assertEquals(Set.of("thumbnails"), topology.outputBuckets());
+    }
+
+    @Test
+    void configurationThatS3OrSnsWouldRefuseFailsFastWithWhatToFix() {
+        Properties fifo = new Properties();
+        fifo.setProperty("s3events.image-audit.queue", "audit.fifo");
+        IllegalArgumentException fifoRefused = assertThrows(IllegalArgumentException.class,
+                () -> S3EventsTopology.from(properties(fifo)));
+        assertTrue(fifoRefused.getMessage().contains("s3events.image-audit.queue is a FIFO queue"), fifoRefused.getMessage());
+
+        Properties overlapping = new Properties();
+        overlapping.setProperty("s3events.suffixes", "png,.png");
+        IllegalArgumentException overlapRefused = assertThrows(IllegalArgumentException.class,
+                () -> S3EventsTopology.from(properties(overlapping)));
+        assertTrue(overlapRefused.getMessage().contains("overlaps"), overlapRefused.getMessage());
+
+        Properties noBucket = new Properties();
+        noBucket.setProperty("s3events.bucket", "");
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> S3EventsTopology.from(properties(noBucket)));
+        assertTrue(missing.getMessage().contains("S3EVENTS_BUCKET"), missing.getMessage());
+    }
+
+    @Test
+    void onTheSandboxNotificationsAreReportedAsSkippedAndTheRestIsIdempotent() {
+        S3EventsTopology topology = topology();
+        Provisioner first = provisioner(true);
+        S3EventsTopology.Provisioned provisioned = topology.provision(first);
+        assertEquals(Provisioner.NotificationsOutcome.UNSUPPORTED_BY_SANDBOX, provisioned.notificationsOutcome());
+        String skipped = "skipped notifications " + topology.bucket() + " -> " + topology.topic()
+                + " (this S3 endpoint does not implement bucket notifications; the sandbox emits the events from the same topology)";
+        List<String> queues = topology.queues().stream().map(S3EventsTopology.Queue::queue).toList();
+        assertEquals(List.of(
+                "created bucket " + topology.bucket(),
+                "created topic " + topology.topic(),
+                "created queue " + queues.get(0),
+                "created subscription " + topology.topic() + " -> " + queues.get(0),
+                "created queue " + queues.get(1),
+                "created subscription " + topology.topic() + " -> " + queues.get(1),
+                skipped), first.report());
+
+        Provisioner second = provisioner(true);
+        topology.provision(second);
+        assertEquals(first.report().stream().map(l -> l.replace("created ", "exists  ")).toList(), second.report());
+    }
+
+    @Test
+    void elsewhereAnS3WithoutBucketNotificationsIsAnError() {
+        S3EventsTopology topology = topology();
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> topology.provision(provisioner(false)));
+        assertTrue(refused.getMessage().contains("does not implement bucket notifications"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("provision.sandbox=true"), refused.getMessage());
+    }
+
+    private Provisioner provisioner(boolean sandbox) {
+        return new Provisioner(sqs, AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint()), s3, sns, sandbox);
+    }
+
+    private static S3EventsTopology topology() {
+        int n = NUMBER.incrementAndGet();
+        return new S3EventsTopology("provision-images-" + n, "provision-imageAdded-" + n,
+                List.of("ObjectCreated:Put"), "", List.of("png"),
+                List.of(new S3EventsTopology.Queue("image-thumbnails", "provision-thumbnails-" + n),
+                        new S3EventsTopology.Queue("image-audit", "provision-audit-" + n)),
+                Set.of());
+    }
+
+    /** application.properties as the app loads it, with overrides on top. */
+    private static PropertiesComponent properties(Properties overrides) {
+        DefaultCamelContext context = new DefaultCamelContext();
+        PropertiesComponent properties = context.getPropertiesComponent();
+        properties.setLocation("classpath:application.properties");
+        properties.setOverrideProperties(overrides);
+        return properties;
+    }
+}

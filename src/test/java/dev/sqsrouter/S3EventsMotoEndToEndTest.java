@@ -72,6 +72,7 @@ class S3EventsMotoEndToEndTest extends CamelMainTestSupport {
         for (String service : List.of("sqs", "dynamodb", "s3", "sns")) {
             configuration.put("aws.endpoint." + service, moto.endpoint());
         }
+        configuration.put("camel.server.host", "127.0.0.1");
         configuration.put("camel.server.port", Integer.toString(Emulators.freePort()));
         configuration.put("relay.queue-1.url", auditServer.url());
         configuration.put("relay.queue-2.url", auditServer.url());

@@ -70,6 +70,7 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         properties.setProperty("aws.endpoint.sqs", emulators.sqsEndpoint());
         properties.setProperty("aws.endpoint.dynamodb", dynamoDbEndpoint());
         properties.setProperty("aws.endpoint.s3", emulators.s3Endpoint());
+        properties.setProperty("camel.server.host", "127.0.0.1");
         properties.setProperty("camel.server.port", Integer.toString(Emulators.freePort()));
         properties.setProperty("ingress.api-keys", "test-key-1, " + API_KEY);
         properties.setProperty("failures.table", failureTable());

@@ -104,6 +104,7 @@ class IngressApiKeysTest {
         Emulators emulators = Emulators.shared();
         Main main = Application.newMain();
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties");
+        main.addOverrideProperty("camel.server.host", "127.0.0.1");
         main.addOverrideProperty("camel.server.port", Integer.toString(port));
         main.addOverrideProperty("aws.region", "us-east-1");
         main.addOverrideProperty("aws.credentials", "sandbox");

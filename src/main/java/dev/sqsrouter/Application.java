@@ -7,6 +7,7 @@ import dev.sqsrouter.relay.RelayFailurePolicy;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.provision.RelayTopology;
 import dev.sqsrouter.provision.S3EventsTopology;
+import dev.sqsrouter.s3events.S3EventsBeans;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
@@ -95,6 +96,7 @@ public final class Application {
         configuration.addConfiguration(AwsClients.class);
         configuration.addConfiguration(RelayBeans.class);
         configuration.addConfiguration(HttpApiBeans.class);
+        configuration.addConfiguration(S3EventsBeans.class);
         configuration.addRoutesBuilder(new RelayFailurePolicy());
     }
 }

@@ -44,7 +44,7 @@ public class FailureParking {
     public void parkBusinessFailure(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         SqsMessage message = SqsMessage.of(exchange);
-        int status;
+        Integer status;
         String answer;
         String reason;
         if (cause instanceof BusinessFailureException business) {

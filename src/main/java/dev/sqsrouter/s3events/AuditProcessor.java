@@ -1,0 +1,85 @@
+package dev.sqsrouter.s3events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sqsrouter.relay.RelayContract;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.RuntimeCamelException;
+
+/**
+ * Reports each object event to the response server: POST {"data": {bucket, key, size, eTag, versionId, eventName,
+ * eventTime, sequencer}} as application/json, the same request shape the relay sends ({"data": ...}), and reads the
+ * answer by the relay's contract. So the outcomes are the relay's: status_code != 200 or a 3xx/4xx (but 408/429)
+ * parks the message in the failure store; refused, timed out, 5xx, 408, 429 are retried and then left in SQS.
+ * <p>
+ * The call goes out on an exchange of its own: no header of the SQS message (message attributes arrive as
+ * headers) can reach or steer it.
+ */
+public class AuditProcessor implements S3EventRecordProcessor {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Endpoint target;
+    private final ProducerTemplate template;
+    private final RelayContract contract;
+
+    /**
+     * @param url               the response server URL
+     * @param connectTimeoutMs  connection (and pool lease) timeout
+     * @param responseTimeoutMs answer timeout
+     */
+    public AuditProcessor(CamelContext context, String url, int connectTimeoutMs, int responseTimeoutMs, RelayContract contract) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("s3events.audit.url is empty: set the URL of the response server the audit posts to");
+        }
+        String trimmed = url.trim();
+        String options = "httpMethod=POST&connectTimeout=" + connectTimeoutMs + "&connectionRequestTimeout=" + connectTimeoutMs
+                + "&responseTimeout=" + responseTimeoutMs + "&soTimeout=" + responseTimeoutMs;
+        this.target = context.getEndpoint(trimmed + (trimmed.contains("?") ? "&" : "?") + options);
+        this.template = context.createProducerTemplate();
+        this.contract = contract;
+    }
+
+    @Override
+    public void process(S3EventRecord record) {
+        String body = summary(record);
+        Exchange answer = template.send(target, exchange -> {
+            exchange.getMessage().setBody(body);
+            exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        });
+        Exception failure = answer.getException();
+        if (failure instanceof RuntimeException runtime) {
+            // as thrown, so that the failure policy classifies it (HttpOperationFailedException carries the status)
+            throw runtime;
+        }
+        if (failure != null) {
+            throw new RuntimeCamelException("audit of " + record.location() + " to " + target.getEndpointBaseUri()
+                    + " failed: " + failure, failure);
+        }
+        contract.checkAnswer(answer);
+    }
+
+    /** The request body: the record's fields, nulls included, so that the server sees one shape. */
+    static String summary(S3EventRecord record) {
+        ObjectNode data = JSON.createObjectNode();
+        data.put("bucket", record.bucket());
+        data.put("key", record.key());
+        data.put("size", record.size());
+        data.put("eTag", record.eTag());
+        data.put("versionId", record.versionId());
+        data.put("eventName", record.eventName());
+        data.put("eventTime", record.eventTime() != null ? record.eventTime().toString() : null);
+        data.put("sequencer", record.sequencer());
+        ObjectNode request = JSON.createObjectNode();
+        request.set("data", data);
+        try {
+            return JSON.writeValueAsString(request);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a tree of strings and numbers always serialises", e);
+        }
+    }
+}

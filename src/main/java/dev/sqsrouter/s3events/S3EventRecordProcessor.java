@@ -9,5 +9,6 @@ package dev.sqsrouter.s3events;
  */
 public interface S3EventRecordProcessor {
 
-    void process(S3EventRecord record);
+    /** Declares Exception so that failures reach the failure policy as thrown, unwrapped, to be classified. */
+    void process(S3EventRecord record) throws Exception;
 }

@@ -1,0 +1,45 @@
+package dev.sqsrouter.s3events;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/** A queue with an existing processor is a route file and two properties: no code. */
+class S3EventQueueFromConfigurationTest extends S3EventsTestSupport {
+
+    private static final String INDEX = "image-index";
+
+    @Override
+    protected void overrideS3EventsProperties(Properties properties) {
+        properties.setProperty("camel.main.routes-include-pattern", "file:routes/*.yaml,classpath:s3events/routes/*.yaml");
+        properties.setProperty("s3events.queues", "image-thumbnails,image-audit," + INDEX);
+        properties.setProperty("s3events." + INDEX + ".queue", s3Queue(INDEX));
+        properties.setProperty("s3events." + INDEX + ".processor", "audit");
+    }
+
+    @Override
+    protected void provision(Properties properties) {
+        super.provision(properties);
+        sqs.createQueue(b -> b.queueName(s3Queue(INDEX)).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "20")));
+    }
+
+    @Test
+    void addedQueueRunsItsProcessorWithItsOwnFilter() {
+        // a copy of a text file: outside the default filter, inside the added queue's
+        String event = S3EventFixtures.snsNotification(S3EventFixtures.s3Event(BUCKET, "docs/read me.txt", "ObjectCreated:Copy", 42));
+        sendEvent(INDEX, event);
+        sendEvent(AUDIT, event);
+
+        await().atMost(20, SECONDS).until(() -> messagesIn(s3Queue(INDEX)) == 0 && messagesIn(s3Queue(AUDIT)) == 0);
+        assertEquals(1, target.received().size(), () -> "posted: " + target.received());
+        assertTrue(target.received().get(0).contains("\"key\":\"docs/read me.txt\""), target.received().get(0));
+        assertTrue(target.received().get(0).contains("\"eventName\":\"ObjectCreated:Copy\""), target.received().get(0));
+    }
+}

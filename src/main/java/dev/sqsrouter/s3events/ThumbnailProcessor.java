@@ -110,7 +110,7 @@ public class ThumbnailProcessor implements S3EventRecordProcessor {
                         .metadata(Map.of(SOURCE_METADATA, sourceOf(record)))
                         .build(),
                 RequestBody.fromBytes(thumbnail.bytes()));
-        LOG.info("thumbnail of {} written to {}/{} ({}x{}, {} bytes)", record.location(), bucket, key,
+        LOG.debug("thumbnail of {} written to {}/{} ({}x{}, {} bytes)", record.location(), bucket, key,
                 thumbnail.width(), thumbnail.height(), thumbnail.bytes().length);
     }
 

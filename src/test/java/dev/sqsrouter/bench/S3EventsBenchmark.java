@@ -8,12 +8,8 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +18,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
 
 import javax.imageio.ImageIO;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.sqsrouter.Application;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.relay.OrderedSqsEndpoint;
@@ -61,24 +55,36 @@ public final class S3EventsBenchmark {
     private S3EventsBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        int exitCode = 0;
+        try {
+            run(args);
+        } catch (Exception e) {
+            e.printStackTrace();
+            exitCode = 1;
+        }
+        // the emulators leave non-daemon threads behind
+        System.exit(exitCode);
+    }
+
+    private static void run(String[] args) throws Exception {
         int auditEvents = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         int thumbnailEvents = args.length > 1 ? Integer.parseInt(args[1]) : 500;
-        String run = "bench" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
+        String runId = "bench" + Long.toString(System.currentTimeMillis() % 1_000_000, 36);
 
         Emulators emulators = Emulators.start(Emulators.freePort(), Emulators.freePort(), Emulators.freePort(),
                 new TransientNio2BlobStore());
         SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
         S3Client s3 = AwsTestClients.s3(emulators.s3Endpoint());
         Provisioner provisioner = new Provisioner(sqs, AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint()));
-        String auditQueue = run + "-image-audit";
-        String thumbnailQueue = run + "-image-thumbnails";
+        String auditQueue = runId + "-image-audit";
+        String thumbnailQueue = runId + "-image-thumbnails";
         String auditUrl = provisioner.queue(auditQueue, Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "120"));
         String thumbnailUrl = provisioner.queue(thumbnailQueue, Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "120"));
-        provisioner.failureTable(run + "-failures");
+        provisioner.failureTable(runId + "-failures");
         s3.createBucket(b -> b.bucket(BUCKET));
 
-        try (FastSink sink = FastSink.start()) {
+        try (FastSink sink = new FastSink()) {
             Main main = Application.newMain();
             Map<String, String> overrides = Map.ofEntries(
                     Map.entry("aws.region", "us-east-1"),
@@ -86,11 +92,11 @@ public final class S3EventsBenchmark {
                     Map.entry("aws.endpoint.sqs", emulators.sqsEndpoint()),
                     Map.entry("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint()),
                     Map.entry("aws.endpoint.s3", emulators.s3Endpoint()),
-                    Map.entry("camel.server.port", Integer.toString(Emulators.freePort())),
-                    // only the S3 event flows, started one at a time below
+                    // no ingress or admin API: only the S3 event flows, started one at a time below
+                    Map.entry("camel.server.enabled", "false"),
                     Map.entry("camel.main.routes-include-pattern", "file:routes/s3*.yaml"),
                     Map.entry("camel.main.auto-startup", "false"),
-                    Map.entry("failures.table", run + "-failures"),
+                    Map.entry("failures.table", runId + "-failures"),
                     Map.entry("s3events.image-audit.queue", auditQueue),
                     Map.entry("s3events.image-thumbnails.queue", thumbnailQueue),
                     Map.entry("s3events.audit.url", sink.url()));
@@ -104,17 +110,17 @@ public final class S3EventsBenchmark {
                         context.resolvePropertyPlaceholders("{{s3events.workers}}"));
 
                 fill(sqs, auditUrl, auditEvents, i -> S3EventFixtures.snsNotification(
-                        S3EventFixtures.s3Event(BUCKET, run + "/audit/photo " + i + ".jpg", "ObjectCreated:Put", 102400)));
+                        S3EventFixtures.s3Event(BUCKET, runId + "/audit/photo " + i + ".jpg", "ObjectCreated:Put", 102400)));
                 Result audit = runRoute(context, AUDIT_ROUTE, auditEvents);
-                check(sink.requests() == auditEvents, "the sink got " + sink.requests() + " calls, not " + auditEvents);
+                check(sink.arrived() == auditEvents, "the sink got " + sink.arrived() + " calls, not " + auditEvents);
                 audit.print("audit (POST to a fast sink)", auditEvents, 0);
 
                 byte[] photo = photo(100 * 1024);
-                upload(s3, run + "/photos/", thumbnailEvents, photo);
+                upload(s3, runId + "/photos/", thumbnailEvents, photo);
                 fill(sqs, thumbnailUrl, thumbnailEvents, i -> S3EventFixtures.snsNotification(
-                        S3EventFixtures.s3Event(BUCKET, run + "/photos/photo " + i + ".jpg", "ObjectCreated:Put", photo.length)));
+                        S3EventFixtures.s3Event(BUCKET, runId + "/photos/photo " + i + ".jpg", "ObjectCreated:Put", photo.length)));
                 Result thumbnails = runRoute(context, THUMBNAIL_ROUTE, thumbnailEvents);
-                int written = s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("thumbnails/" + run + "/photos/"))
+                int written = s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix("thumbnails/" + runId + "/photos/"))
                         .contents().stream().mapToInt(o -> 1).sum();
                 check(written == thumbnailEvents, written + " thumbnails written, not " + thumbnailEvents);
                 thumbnails.print("thumbnail (" + photo.length / 1024 + " KB JPEG 720x540 -> "
@@ -225,49 +231,6 @@ public final class S3EventsBenchmark {
     private static void check(boolean condition, String failure) {
         if (!condition) {
             throw new IllegalStateException(failure);
-        }
-    }
-
-    /** A response server that answers {"status_code": 200} at once, counting calls. */
-    static final class FastSink implements AutoCloseable {
-        private static final byte[] ANSWER = "{\"status_code\":200}".getBytes(StandardCharsets.UTF_8);
-        private final HttpServer server;
-        private final ExecutorService threads = Executors.newFixedThreadPool(32);
-        private final AtomicLong requests = new AtomicLong();
-
-        private FastSink() throws IOException {
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
-            server.createContext("/", exchange -> {
-                try (exchange; InputStream in = exchange.getRequestBody()) {
-                    in.readAllBytes();
-                    requests.incrementAndGet();
-                    exchange.getResponseHeaders().set("Content-Type", "application/json");
-                    exchange.sendResponseHeaders(200, ANSWER.length);
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(ANSWER);
-                    }
-                }
-            });
-            server.setExecutor(threads);
-            server.start();
-        }
-
-        static FastSink start() throws IOException {
-            return new FastSink();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/";
-        }
-
-        long requests() {
-            return requests.get();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-            threads.shutdownNow();
         }
     }
 }

@@ -47,9 +47,9 @@ class S3AuditRouteTest extends S3EventsTestSupport {
         sendEvent(AUDIT, fixture("sns-test-event.json"));
         sendEvent(AUDIT, fixture("raw-test-event.json"));
 
-        await().atMost(20, SECONDS).until(() -> stats(AUDIT).deleted() == 2);
+        await().atMost(20, SECONDS).until(() -> s3Stats(AUDIT).deleted() == 2);
         assertEquals(0, messagesIn(s3Queue(AUDIT)));
-        assertEquals(0, stats(AUDIT).kept());
+        assertEquals(0, s3Stats(AUDIT).kept());
         assertTrue(target.received().isEmpty());
         assertTrue(s3Failures(AUDIT).isEmpty());
     }
@@ -90,7 +90,7 @@ class S3AuditRouteTest extends S3EventsTestSupport {
         target.forceHttpStatus(503);
         sendEvent(AUDIT, fixture("sns-put.json"));
 
-        await().atMost(20, SECONDS).until(() -> stats(AUDIT).kept() >= 1);
+        await().atMost(20, SECONDS).until(() -> s3Stats(AUDIT).kept() >= 1);
         assertEquals(1, messagesIn(s3Queue(AUDIT)));
         assertTrue(s3Failures(AUDIT).isEmpty());
         // bounded retry inside one delivery (relay.retry.attempts=2 in tests): first call + 2 retries
@@ -98,7 +98,7 @@ class S3AuditRouteTest extends S3EventsTestSupport {
 
         target.forceHttpStatus(0);
         await().atMost(20, SECONDS).until(() -> messagesIn(s3Queue(AUDIT)) == 0);
-        assertTrue(stats(AUDIT).deleted() >= 1);
+        assertTrue(s3Stats(AUDIT).deleted() >= 1);
         assertTrue(s3Failures(AUDIT).isEmpty());
     }
 

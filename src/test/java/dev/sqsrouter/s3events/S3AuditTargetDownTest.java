@@ -26,9 +26,9 @@ class S3AuditTargetDownTest extends S3EventsTestSupport {
     void refusedAuditKeepsTheMessageUntilTheTargetIsUp() throws Exception {
         sendEvent(AUDIT, S3EventFixtures.fixture("sns-put.json"));
 
-        await().atMost(20, SECONDS).until(() -> stats(AUDIT).kept() >= 2);
+        await().atMost(20, SECONDS).until(() -> s3Stats(AUDIT).kept() >= 2);
         assertEquals(1, messagesIn(s3Queue(AUDIT)));
-        assertEquals(0, stats(AUDIT).deleted());
+        assertEquals(0, s3Stats(AUDIT).deleted());
         assertTrue(s3Failures(AUDIT).isEmpty(), "a refused connection is not a business failure");
 
         try (SampleResponseServer late = SampleResponseServer.start(downPort, null)) {

@@ -26,7 +26,7 @@ class S3EventFilterRouteTest extends S3EventsTestSupport {
         // upper case prefix and suffix in the key: the filters are case-insensitive
         sendEvent(AUDIT, S3EventFixtures.snsNotification(S3EventFixtures.s3Event(BUCKET, "UPLOADS/Cat.PNG", "ObjectCreated:Put", 10)));
 
-        await().atMost(20, SECONDS).until(() -> stats(AUDIT).deleted() == 5);
+        await().atMost(20, SECONDS).until(() -> s3Stats(AUDIT).deleted() == 5);
         assertEquals(0, messagesIn(s3Queue(AUDIT)));
         assertEquals(1, target.received().size(), () -> "posted: " + target.received());
         assertTrue(target.received().get(0).contains("\"key\":\"UPLOADS/Cat.PNG\""), target.received().get(0));

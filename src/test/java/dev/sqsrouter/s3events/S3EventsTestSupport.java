@@ -6,7 +6,6 @@ import java.util.Properties;
 
 import dev.sqsrouter.failure.FailureRecord;
 import dev.sqsrouter.failure.FailureStore;
-import dev.sqsrouter.relay.OrderedSqsEndpoint;
 import dev.sqsrouter.relay.RelayStats;
 import dev.sqsrouter.relay.RelayTestSupport;
 import dev.sqsrouter.sandbox.AwsTestClients;
@@ -91,8 +90,8 @@ public abstract class S3EventsTestSupport extends RelayTestSupport {
         return new FailureStore(dynamoDb, failureTable()).list(s3Queue(alias), null);
     }
 
-    /** The counters of the consumer of an alias's route. */
-    protected RelayStats stats(String alias) {
-        return ((OrderedSqsEndpoint) context.getRoute("s3events-" + alias).getEndpoint()).getStats();
+    /** The counters of the consumer of an alias's queue. */
+    protected RelayStats s3Stats(String alias) {
+        return stats(s3Queue(alias));
     }
 }

@@ -83,7 +83,7 @@ class S3ThumbnailRouteTest extends S3EventsTestSupport {
         sendEvent(THUMBNAILS, snsNotification(s3Event(BUCKET, underPrefix, "ObjectCreated:Put", image.length)));
         sendEvent(THUMBNAILS, snsNotification(s3Event(BUCKET, marked, "ObjectCreated:Put", image.length)));
 
-        await().atMost(20, SECONDS).until(() -> stats(THUMBNAILS).deleted() == 2);
+        await().atMost(20, SECONDS).until(() -> s3Stats(THUMBNAILS).deleted() == 2);
         assertEquals(List.of(), keysUnder("thumbnails/thumbnails/"));
         assertFalse(exists("thumbnails/" + marked));
         assertTrue(s3Failures(THUMBNAILS).isEmpty());

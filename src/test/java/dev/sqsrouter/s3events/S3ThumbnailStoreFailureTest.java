@@ -32,7 +32,7 @@ class S3ThumbnailStoreFailureTest extends S3EventsTestSupport {
 
         sendEvent(THUMBNAILS, S3EventFixtures.snsNotification(S3EventFixtures.s3Event(BUCKET, key, "ObjectCreated:Put", image.length)));
 
-        await().atMost(20, SECONDS).until(() -> stats(THUMBNAILS).kept() >= 1);
+        await().atMost(20, SECONDS).until(() -> s3Stats(THUMBNAILS).kept() >= 1);
         assertEquals(1, messagesIn(s3Queue(THUMBNAILS)));
         assertTrue(s3Failures(THUMBNAILS).isEmpty(), "an S3 error on the write is not a business failure");
 

@@ -3,7 +3,9 @@ package dev.sqsrouter.s3events;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -236,8 +238,13 @@ public class S3EventParser {
         } catch (DateTimeParseException notInstant) {
             try {
                 return OffsetDateTime.parse(text).toInstant();
-            } catch (DateTimeParseException e) {
-                throw new MalformedMessageException(where + " '" + text + "' is not an ISO-8601 time", e);
+            } catch (DateTimeParseException notOffset) {
+                try {
+                    // S3-compatible stores (moto) leave the zone out; S3 times are UTC
+                    return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+                } catch (DateTimeParseException e) {
+                    throw new MalformedMessageException(where + " '" + text + "' is not an ISO-8601 time", e);
+                }
             }
         }
     }

@@ -116,6 +116,18 @@ class S3EventParserTest {
         assertEquals("ObjectCreated:Put", parser.parse(minio).records().get(0).eventName());
     }
 
+    @ParameterizedTest
+    @CsvSource({
+            "2024-05-14T09:21:07.129Z, 2024-05-14T09:21:07.129Z",
+            "2021-11-12T00:00:00Z, 2021-11-12T00:00:00Z",
+            "2024-05-14T11:21:07.129+02:00, 2024-05-14T09:21:07.129Z",
+            // moto_server's shape: no zone; S3 times are UTC
+            "2026-11-22T05:27:54.270549, 2026-11-22T05:27:54.270549Z"})
+    void eventTimesInTheIsoShapesS3AndCompatibleStoresSend(String eventTime, String instant) {
+        String event = S3EventFixtures.s3Event("images", "a.png", "ObjectCreated:Put", 1).replace("2024-05-14T09:21:07.129Z", eventTime);
+        assertEquals(Instant.parse(instant), parser.parse(event).records().get(0).eventTime());
+    }
+
     @Test
     void missingOptionalFieldsAreNull() {
         S3EventRecord record = parser.parse("{\"Records\":[{\"eventName\":\"ObjectCreated:Put\","

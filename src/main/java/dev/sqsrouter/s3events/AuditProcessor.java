@@ -40,6 +40,12 @@ public class AuditProcessor implements S3EventRecordProcessor {
                 + "&responseTimeout=" + responseTimeoutMs + "&soTimeout=" + responseTimeoutMs;
         this.target = context.getEndpoint(trimmed + (trimmed.contains("?") ? "&" : "?") + options);
         this.template = context.createProducerTemplate();
+        try {
+            // stopped with the context, as the routes' own producers are
+            context.addService(template, true, false);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not register the audit's producer template with the context", e);
+        }
         this.contract = contract;
     }
 

@@ -46,12 +46,18 @@ public class S3EventsBeans implements CamelConfiguration, CamelContextAware {
 
     @BindToRegistry(THUMBNAIL)
     public ThumbnailProcessor thumbnail(S3Client s3Client) {
-        String bucket = thumbnailBucket.isBlank() ? sourceBucket : thumbnailBucket;
-        if (bucket.trim().equals(sourceBucket.trim()) && (thumbnailPrefix == null || thumbnailPrefix.isBlank())) {
+        return new ThumbnailProcessor(s3Client, thumbnailBucket(sourceBucket, thumbnailBucket, thumbnailPrefix),
+                thumbnailPrefix, thumbnailMaxBytes, thumbnailSize, thumbnailMaxPixels);
+    }
+
+    /** The configured thumbnail bucket (the source bucket when empty); refuses a setup where thumbnails replace images. */
+    static String thumbnailBucket(String sourceBucket, String configured, String prefix) {
+        String bucket = configured == null || configured.isBlank() ? sourceBucket : configured.trim();
+        if (bucket.equals(sourceBucket.trim()) && (prefix == null || prefix.isBlank())) {
             throw new IllegalArgumentException("s3events.thumbnail.prefix is empty while thumbnails go to the source bucket ("
                     + bucket + "): every thumbnail would replace its image. Set a prefix such as thumbnails/ or another bucket");
         }
-        return new ThumbnailProcessor(s3Client, bucket, thumbnailPrefix, thumbnailMaxBytes, thumbnailSize, thumbnailMaxPixels);
+        return bucket;
     }
 
     @BindToRegistry(AUDIT)

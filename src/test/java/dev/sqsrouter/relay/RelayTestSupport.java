@@ -28,6 +28,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public abstract class RelayTestSupport extends CamelMainTestSupport {
 
     private static final AtomicInteger TEST_NUMBER = new AtomicInteger();
+    /** The S3 event queues of application.properties (s3events.queues), consumed by the routes as shipped. */
+    protected static final List<String> S3_EVENT_QUEUES = List.of("image-thumbnails", "image-audit");
     /** An API key the app accepts in tests (one of two, so that the check runs over several keys). */
     protected static final String API_KEY = "test-key-2";
 
@@ -44,6 +46,11 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
 
     protected String deadLetterQueue(String alias) {
         return prefix + "-" + alias + "-dlq.fifo";
+    }
+
+    /** The standard queue of an S3 events queue name (image-thumbnails, image-audit) in this test. */
+    protected String s3EventQueue(String name) {
+        return prefix + "-" + name;
     }
 
     protected String failureTable() {
@@ -88,6 +95,11 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         properties.setProperty("relay.retry.max-delay-ms", "100");
         properties.setProperty("relay.http.connect-timeout-ms", "500");
         properties.setProperty("relay.http.response-timeout-ms", "2000");
+        // the app as shipped consumes the S3 event queues too: queues of this test, and short polls
+        for (String name : S3_EVENT_QUEUES) {
+            properties.setProperty("s3events." + name + ".queue", s3EventQueue(name));
+        }
+        properties.setProperty("s3events.wait-time-seconds", "1");
         overrideProperties(properties);
         provision(properties);
         camelContextConfiguration().withUseOverridePropertiesWithPropertiesComponent(properties);
@@ -100,6 +112,9 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
             provisioner.queueWithDeadLetterQueue(queue(alias), deadLetterQueue(alias),
                     Integer.parseInt(properties.getProperty("relay.max-receive-count", "5")),
                     Integer.parseInt(properties.getProperty("relay.visibility-timeout")));
+        }
+        for (String name : S3_EVENT_QUEUES) {
+            provisioner.queue(s3EventQueue(name), Map.of());
         }
         provisioner.failureTable(failureTable());
     }

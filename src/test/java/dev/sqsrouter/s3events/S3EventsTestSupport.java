@@ -1,7 +1,6 @@
 package dev.sqsrouter.s3events;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 import dev.sqsrouter.failure.FailureRecord;
@@ -12,12 +11,12 @@ import dev.sqsrouter.sandbox.AwsTestClients;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
- * Boots the application as it ships against the shared emulators, with S3 event queues of its own per test (the
- * relay's queues too: the app starts every route). The audit target is the sample response server; objects live
- * in the configured bucket of the S3 emulator, under a key prefix of their own per test.
+ * Boots the application as it ships against the shared emulators, with S3 event queues of its own per test (named
+ * and provisioned by {@link RelayTestSupport}, since the app starts every route). The audit target is the sample
+ * response server; objects live in the configured bucket of the S3 emulator, under a key prefix of their own per
+ * test.
  */
 public abstract class S3EventsTestSupport extends RelayTestSupport {
 
@@ -29,7 +28,7 @@ public abstract class S3EventsTestSupport extends RelayTestSupport {
 
     /** The SQS queue of an S3 events alias (image-thumbnails, image-audit) in this test. */
     protected String s3Queue(String alias) {
-        return prefix + "-" + alias;
+        return s3EventQueue(alias);
     }
 
     /** A key prefix of this test's own, so that tests sharing the bucket never see each other's objects. */
@@ -41,15 +40,11 @@ public abstract class S3EventsTestSupport extends RelayTestSupport {
     protected void overrideProperties(Properties properties) {
         properties.setProperty("s3events.bucket", BUCKET);
         properties.setProperty("s3events.thumbnail.bucket", BUCKET);
-        for (String alias : List.of(THUMBNAILS, AUDIT)) {
-            properties.setProperty("s3events." + alias + ".queue", s3Queue(alias));
-        }
         properties.setProperty("s3events.audit.url", target.url());
         properties.setProperty("s3events.audit.connect-timeout-ms", "500");
         properties.setProperty("s3events.audit.response-timeout-ms", "2000");
         // short waits so that tests (and context shutdown) are quick
         properties.setProperty("s3events.pollers", "1");
-        properties.setProperty("s3events.wait-time-seconds", "1");
         properties.setProperty("s3events.visibility-timeout", "20");
         properties.setProperty("s3events.failed-visibility-seconds", "1");
         properties.setProperty("s3events.breaker.open-seconds", "1");
@@ -63,10 +58,6 @@ public abstract class S3EventsTestSupport extends RelayTestSupport {
     @Override
     protected void provision(Properties properties) {
         super.provision(properties);
-        for (String alias : List.of(THUMBNAILS, AUDIT)) {
-            sqs.createQueue(b -> b.queueName(s3Queue(alias))
-                    .attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, properties.getProperty("s3events.visibility-timeout"))));
-        }
         createBucket(BUCKET);
     }
 

@@ -62,7 +62,6 @@ class ProvisionCommandTest {
         for (String service : List.of("sqs", "dynamodb", "s3", "sns")) {
             properties.put("aws.endpoint." + service, moto.endpoint());
         }
-        properties.put("relay.aliases", "");
         properties.put("s3events.queues", "");
         ProvisionCommand.Result result = ProvisionCommand.run(properties);
         assertEquals(1, result.exitCode(), result.output());

@@ -73,6 +73,7 @@ class S3EventsMotoEndToEndTest extends CamelMainTestSupport {
             configuration.put("aws.endpoint." + service, moto.endpoint());
         }
         configuration.put("camel.server.host", "127.0.0.1");
+        configuration.put("ingress.api-keys", "e2e-key");
         configuration.put("camel.server.port", Integer.toString(Emulators.freePort()));
         configuration.put("relay.queue-1.url", auditServer.url());
         configuration.put("relay.queue-2.url", auditServer.url());

@@ -11,8 +11,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
@@ -78,38 +76,15 @@ public class FailureStore {
 
     /** The records of one queue and group, in sequence order. */
     public List<FailureRecord> list(String queue, String group) {
-        String pk = queue + "#" + (group != null ? group : "-");
-        List<FailureRecord> records = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder().tableName(table).consistentRead(true)
-                    .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk)));
-            if (start != null) {
-                query.exclusiveStartKey(start);
-            }
-            QueryResponse page = dynamoDb.query(query.build());
-            page.items().forEach(item -> records.add(fromItem(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return records;
+        return entries(queue, group).stream().map(StoredFailure::record).toList();
     }
 
-    /** The records of one queue and group with their status, in sequence order. */
+    /** The records of one queue and group with their status, in sequence order (every page of the query). */
     public List<StoredFailure> entries(String queue, String group) {
         String pk = partitionKey(queue, group);
-        List<StoredFailure> entries = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryRequest.Builder query = QueryRequest.builder().tableName(table).consistentRead(true)
-                    .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk)));
-            if (start != null) {
-                query.exclusiveStartKey(start);
-            }
-            QueryResponse page = dynamoDb.query(query.build());
-            page.items().forEach(item -> entries.add(storedFromItem(item)));
-            start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
-        } while (start != null);
-        return entries;
+        return dynamoDb.queryPaginator(b -> b.tableName(table).consistentRead(true)
+                        .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk))))
+                .items().stream().map(FailureStore::storedFromItem).toList();
     }
 
     /** One record by its sort key (see {@link #sortKeyOf(String)}). */

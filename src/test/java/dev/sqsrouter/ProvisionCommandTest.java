@@ -33,6 +33,8 @@ class ProvisionCommandTest {
         properties.put("s3events.thumbnail.bucket", n + "-images");
         properties.put("s3events.image-thumbnails.queue", n + "-image-thumbnails");
         properties.put("s3events.image-audit.queue", n + "-image-audit");
+        properties.put("s3events.image-thumbnails.dead-letter-queue", n + "-image-thumbnails-dlq");
+        properties.put("s3events.image-audit.dead-letter-queue", n + "-image-audit-dlq");
 
         ProvisionCommand.Result first = ProvisionCommand.run(properties);
         assertEquals(0, first.exitCode(), first.output());
@@ -42,8 +44,10 @@ class ProvisionCommandTest {
                 "created table " + n + "-failures",
                 "created bucket " + n + "-images",
                 "created topic " + n + "-imageAdded",
+                "created queue " + n + "-image-thumbnails-dlq",
                 "created queue " + n + "-image-thumbnails",
                 "created subscription " + n + "-imageAdded -> " + n + "-image-thumbnails",
+                "created queue " + n + "-image-audit-dlq",
                 "created queue " + n + "-image-audit",
                 "created subscription " + n + "-imageAdded -> " + n + "-image-audit",
                 "created notifications " + n + "-images -> " + n + "-imageAdded"), first.report(), first.output());

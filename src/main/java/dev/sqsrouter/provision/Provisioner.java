@@ -86,12 +86,22 @@ public class Provisioner {
 
     /** A queue with a dead-letter queue of the same kind (FIFO when the name ends in .fifo) and a redrive policy. */
     public String queueWithDeadLetterQueue(String queue, String deadLetterQueue, int maxReceiveCount, int visibilityTimeout) {
-        String deadLetterUrl = queue(deadLetterQueue, Map.of());
-        String deadLetterArn = queueArn(deadLetterUrl);
+        return queue(queue, withDeadLetterQueue(
+                Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout)),
+                deadLetterQueue, maxReceiveCount));
+    }
+
+    /**
+     * Creates the dead-letter queue (of the kind its name says) when it is missing, and returns the given queue
+     * attributes plus a redrive policy to it: after maxReceiveCount deliveries SQS moves a message there.
+     */
+    public Map<QueueAttributeName, String> withDeadLetterQueue(Map<QueueAttributeName, String> attributes,
+                                                               String deadLetterQueue, int maxReceiveCount) {
+        String deadLetterArn = queueArn(queue(deadLetterQueue, Map.of()));
         String redrive = "{\"deadLetterTargetArn\":\"" + deadLetterArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}";
-        return queue(queue, Map.of(
-                QueueAttributeName.REDRIVE_POLICY, redrive,
-                QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout)));
+        Map<QueueAttributeName, String> all = new HashMap<>(attributes);
+        all.put(QueueAttributeName.REDRIVE_POLICY, redrive);
+        return Map.copyOf(all);
     }
 
     /** A queue with the given attributes; FIFO (without content-based deduplication) when the name ends in .fifo. */

@@ -19,21 +19,30 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 /**
  * The S3 events fan-out as configuration names it (s3events.*): a bucket notifies a topic of the configured object
  * events whose keys match the prefix and one of the suffixes; every configured queue is subscribed to the topic.
- * The topic accepts publications from that bucket only, each queue from that topic only. visibilityTimeout is the
- * queues' (seconds; -1 leaves it as it is).
+ * The topic accepts publications from that bucket only, each queue from that topic only. Each queue has a standard
+ * dead-letter queue that SQS moves a message to after maxReceiveCount deliveries (an archiver route drains it into
+ * the failure store). visibilityTimeout is the queues' (seconds; -1 leaves it as it is).
  */
 public record S3EventsTopology(String bucket, String topic, List<String> events, String prefix, List<String> suffixes,
-                               List<Queue> queues, Set<String> outputBuckets, int visibilityTimeout) {
+                               List<Queue> queues, Set<String> outputBuckets, int visibilityTimeout, int maxReceiveCount) {
 
     /** Processor whose output goes to a bucket that provisioning must create too. */
     static final String THUMBNAIL_PROCESSOR = "thumbnail";
     /** Ids of the notification configurations this app owns start with this, so that others are left alone. */
     static final String CONFIGURATION_ID_PREFIX = "sqs-router-";
 
+    /** maxReceiveCount of the redrive policies unless configured (s3events.max-receive-count). */
+    static final int DEFAULT_MAX_RECEIVE_COUNT = 5;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One subscribed queue: its name in configuration (s3events.queues) and its SQS queue name. */
-    public record Queue(String name, String queue) {
+    /** One subscribed queue: its name in configuration (s3events.queues), its SQS queue and its dead-letter queue. */
+    public record Queue(String name, String queue, String deadLetterQueue) {
+
+        /** The dead-letter queue named after the queue: &lt;queue&gt;-dlq. */
+        public Queue(String name, String queue) {
+            this(name, queue, queue + "-dlq");
+        }
     }
 
     /** What the provisioning left: the topic, the subscribed queues, the bucket's notifications and their fate. */
@@ -54,6 +63,14 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
                 throw new IllegalArgumentException("s3events." + queue.name() + ".queue is a FIFO queue (" + queue.queue()
                         + "): S3 notifies a standard topic, which delivers to standard queues only");
             }
+            if (queue.deadLetterQueue().endsWith(".fifo") || queue.deadLetterQueue().equals(queue.queue())) {
+                throw new IllegalArgumentException("s3events." + queue.name() + ".dead-letter-queue (" + queue.deadLetterQueue()
+                        + ") must be a standard queue other than the queue itself: SQS redrives a standard queue to a standard queue");
+            }
+        }
+        if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
+            throw new IllegalArgumentException("s3events.max-receive-count is " + maxReceiveCount
+                    + ": SQS takes 1 to 1000 deliveries before the redrive to the dead-letter queue");
         }
         for (String suffix : suffixes) {
             for (String other : suffixes) {
@@ -66,7 +83,13 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
         }
     }
 
-    /** Queues keep their visibility timeout. */
+    /** Redrive after the default number of deliveries. */
+    public S3EventsTopology(String bucket, String topic, List<String> events, String prefix, List<String> suffixes,
+                            List<Queue> queues, Set<String> outputBuckets, int visibilityTimeout) {
+        this(bucket, topic, events, prefix, suffixes, queues, outputBuckets, visibilityTimeout, DEFAULT_MAX_RECEIVE_COUNT);
+    }
+
+    /** Queues keep their visibility timeout; redrive after the default number of deliveries. */
     public S3EventsTopology(String bucket, String topic, List<String> events, String prefix, List<String> suffixes,
                             List<Queue> queues, Set<String> outputBuckets) {
         this(bucket, topic, events, prefix, suffixes, queues, outputBuckets, -1);
@@ -77,7 +100,8 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
         List<Queue> queues = new ArrayList<>();
         Set<String> outputBuckets = new LinkedHashSet<>();
         for (String name : list(properties, "s3events.queues")) {
-            queues.add(new Queue(name, optional(properties, "s3events." + name + ".queue", name)));
+            String queue = optional(properties, "s3events." + name + ".queue", name);
+            queues.add(new Queue(name, queue, optional(properties, "s3events." + name + ".dead-letter-queue", queue + "-dlq")));
             if (THUMBNAIL_PROCESSOR.equals(optional(properties, "s3events." + name + ".processor", ""))) {
                 outputBuckets.add(optional(properties, "s3events.thumbnail.bucket", bucket));
             }
@@ -86,12 +110,14 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
         return new S3EventsTopology(bucket, required(properties, "s3events.topic"),
                 list(properties, "s3events.events"), optional(properties, "s3events.prefix", ""),
                 list(properties, "s3events.suffixes"), queues, outputBuckets,
-                Integer.parseInt(optional(properties, "s3events.visibility-timeout", "-1")));
+                Integer.parseInt(optional(properties, "s3events.visibility-timeout", "-1")),
+                Integer.parseInt(optional(properties, "s3events.max-receive-count",
+                        Integer.toString(DEFAULT_MAX_RECEIVE_COUNT))));
     }
 
     /**
-     * Bucket (and the processors' output buckets), topic with its policy, queues with theirs, subscriptions, and
-     * last the bucket's notifications: S3 checks the topic policy when they are put, and sends an s3:TestEvent
+     * Bucket (and the processors' output buckets), topic with its policy, each queue's dead-letter queue, the queues
+     * with their redrive policy and access policy, subscriptions, and last the bucket's notifications: S3 checks the topic policy when they are put, and sends an s3:TestEvent
      * through the topic that the subscribed queues should receive.
      */
     public Provisioned provision(Provisioner provisioner) {
@@ -102,7 +128,8 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
         for (Queue queue : queues) {
             Map<QueueAttributeName, String> attributes = visibilityTimeout < 0 ? Map.of()
                     : Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout));
-            Provisioner.QueueRef ref = provisioner.queueWithPolicy(queue.queue(), attributes,
+            Provisioner.QueueRef ref = provisioner.queueWithPolicy(queue.queue(),
+                    provisioner.withDeadLetterQueue(attributes, queue.deadLetterQueue(), maxReceiveCount),
                     queueArn -> queuePolicy(queueArn, topicArn));
             provisioner.subscription(topicArn, ref);
             subscribed.add(ref);

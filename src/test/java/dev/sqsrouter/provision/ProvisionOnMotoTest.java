@@ -1,6 +1,7 @@
 package dev.sqsrouter.provision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -50,8 +51,10 @@ class ProvisionOnMotoTest {
         assertEquals(List.of(
                 "created bucket " + bucket,
                 "created topic " + topic,
+                "created queue " + queues.get(0) + "-dlq",
                 "created queue " + queues.get(0),
                 "created subscription " + topic + " -> " + queues.get(0),
+                "created queue " + queues.get(1) + "-dlq",
                 "created queue " + queues.get(1),
                 "created subscription " + topic + " -> " + queues.get(1),
                 "created notifications " + bucket + " -> " + topic), first.report());
@@ -182,6 +185,28 @@ class ProvisionOnMotoTest {
         sqs.setQueueAttributes(b -> b.queueUrl(queue.url()).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "5")));
         topology.provision(provisioner());
         assertEquals("120", visibilityTimeout(queue));
+    }
+
+    @Test
+    void eachQueueRedrivesToItsDeadLetterQueueAfterTheConfiguredDeliveries() throws Exception {
+        S3EventsTopology seed = seedTopology("");
+        S3EventsTopology topology = new S3EventsTopology(seed.bucket(), seed.topic(), seed.events(), seed.prefix(),
+                seed.suffixes(), seed.queues(), seed.outputBuckets(), -1, 3);
+        List<Provisioner.QueueRef> queues = topology.provision(provisioner()).queues();
+        for (int i = 0; i < queues.size(); i++) {
+            String deadLetterQueue = topology.queues().get(i).deadLetterQueue();
+            String deadLetterUrl = sqs.getQueueUrl(b -> b.queueName(deadLetterQueue)).queueUrl();
+            Map<QueueAttributeName, String> deadLetter = sqs.getQueueAttributes(b -> b.queueUrl(deadLetterUrl)
+                    .attributeNames(QueueAttributeName.QUEUE_ARN, QueueAttributeName.REDRIVE_POLICY)).attributes();
+            assertTrue(deadLetter.get(QueueAttributeName.QUEUE_ARN).endsWith(":" + queues.get(i).name() + "-dlq"),
+                    deadLetter.toString());
+            assertFalse(deadLetter.containsKey(QueueAttributeName.REDRIVE_POLICY), "a dead-letter queue redrives nowhere");
+            Provisioner.QueueRef queue = queues.get(i);
+            JsonNode redrive = JSON.readTree(sqs.getQueueAttributes(b -> b.queueUrl(queue.url())
+                    .attributeNames(QueueAttributeName.REDRIVE_POLICY)).attributes().get(QueueAttributeName.REDRIVE_POLICY));
+            assertEquals(deadLetter.get(QueueAttributeName.QUEUE_ARN), redrive.path("deadLetterTargetArn").asText());
+            assertEquals(3, redrive.path("maxReceiveCount").asInt());
+        }
     }
 
     private String visibilityTimeout(Provisioner.QueueRef queue) {

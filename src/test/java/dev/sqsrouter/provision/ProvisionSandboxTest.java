@@ -41,6 +41,8 @@ class ProvisionSandboxTest {
         assertEquals(List.of("jpeg", "jpg", "png", "gif"), topology.suffixes());
         assertEquals(List.of(new S3EventsTopology.Queue("image-thumbnails", "image-thumbnails"),
                 new S3EventsTopology.Queue("image-audit", "image-audit")), topology.queues());
+        assertEquals("image-thumbnails-dlq", topology.queues().get(0).deadLetterQueue());
+        assertEquals(5, topology.maxReceiveCount());
         assertEquals(Set.of(), topology.outputBuckets(), "thumbnails go to the source bucket");
         assertEquals(4, topology.topicConfigurations("arn:aws:sns:us-east-1:000000000000:imageAdded").size());
     }
@@ -53,7 +55,8 @@ class ProvisionSandboxTest {
         overrides.setProperty("s3events.visibility-timeout", "90");
         S3EventsTopology topology = S3EventsTopology.from(properties(overrides));
         assertEquals(90, topology.visibilityTimeout());
-        assertEquals(new S3EventsTopology.Queue("image-audit", "audit-events"), topology.queues().get(1));
+        // the dead-letter queue is configured on its own (s3events.image-audit.dead-letter-queue)
+        assertEquals(new S3EventsTopology.Queue("image-audit", "audit-events", "image-audit-dlq"), topology.queues().get(1));
         assertEquals(Set.of("thumbnails"), topology.outputBuckets());
     }
 
@@ -90,8 +93,10 @@ class ProvisionSandboxTest {
         assertEquals(List.of(
                 "created bucket " + topology.bucket(),
                 "created topic " + topology.topic(),
+                "created queue " + queues.get(0) + "-dlq",
                 "created queue " + queues.get(0),
                 "created subscription " + topology.topic() + " -> " + queues.get(0),
+                "created queue " + queues.get(1) + "-dlq",
                 "created queue " + queues.get(1),
                 "created subscription " + topology.topic() + " -> " + queues.get(1),
                 skipped), first.report());

@@ -53,6 +53,11 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         return prefix + "-" + name;
     }
 
+    /** The standard dead-letter queue of an S3 events queue name in this test. */
+    protected String s3EventDeadLetterQueue(String name) {
+        return s3EventQueue(name) + "-dlq";
+    }
+
     protected String failureTable() {
         return prefix + "-failures";
     }
@@ -95,9 +100,11 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         properties.setProperty("relay.retry.max-delay-ms", "100");
         properties.setProperty("relay.http.connect-timeout-ms", "500");
         properties.setProperty("relay.http.response-timeout-ms", "2000");
-        // the app as shipped consumes the S3 event queues too: queues of this test, and short polls
+        // the app as shipped consumes the S3 event queues and their dead-letter queues too: queues of this test, and
+        // short polls
         for (String name : S3_EVENT_QUEUES) {
             properties.setProperty("s3events." + name + ".queue", s3EventQueue(name));
+            properties.setProperty("s3events." + name + ".dead-letter-queue", s3EventDeadLetterQueue(name));
         }
         properties.setProperty("s3events.wait-time-seconds", "1");
         overrideProperties(properties);
@@ -114,7 +121,8 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
                     Integer.parseInt(properties.getProperty("relay.visibility-timeout")));
         }
         for (String name : S3_EVENT_QUEUES) {
-            provisioner.queue(s3EventQueue(name), Map.of());
+            provisioner.queue(s3EventQueue(name), provisioner.withDeadLetterQueue(Map.of(), s3EventDeadLetterQueue(name),
+                    Integer.parseInt(properties.getProperty("s3events.max-receive-count", "5"))));
         }
         provisioner.failureTable(failureTable());
     }

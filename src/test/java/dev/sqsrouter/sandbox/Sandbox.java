@@ -81,7 +81,8 @@ public final class Sandbox {
                 lines.add("S3 events         s3://" + s3Events.bucket() + " " + s3Events.events() + " keys "
                         + (s3Events.prefix().isEmpty() ? "" : s3Events.prefix() + "...") + "*" + s3Events.suffixes()
                         + " -> SNS " + s3Events.topic() + " -> "
-                        + s3Events.queues().stream().map(S3EventsTopology.Queue::queue).toList());
+                        + s3Events.queues().stream().map(S3EventsTopology.Queue::queue).toList()
+                        + "   (dead letters: " + s3Events.queues().stream().map(S3EventsTopology.Queue::deadLetterQueue).toList() + ")");
                 lines.add("  try: aws --endpoint-url " + emulators.s3Endpoint() + " s3 cp cat.png s3://" + s3Events.bucket() + "/");
                 lines.add("response server   " + responseServer.url() + "   (log: " + log + ")");
                 lines.add("SQS (ElasticMQ)   " + emulators.sqsEndpoint());

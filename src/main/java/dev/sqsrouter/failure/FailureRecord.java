@@ -16,17 +16,29 @@ public record FailureRecord(String queue, String group, String sequence, String 
 
     /** Partition key: one queue and group, so that a group's records list together. */
     public String partitionKey() {
+        return partitionKey(queue, group);
+    }
+
+    /** The partition key of one queue and group (a standard queue's records share the group "-"). */
+    public static String partitionKey(String queue, String group) {
         return queue + "#" + (group != null ? group : "-");
     }
 
     /**
      * Sort key: the sequence number left-padded to a fixed width so that text order is number order (SQS sequence
-     * numbers are up to 128 bits, 39 digits); without one, the record time and message id.
+     * numbers are up to 128 bits, 39 digits). Without one (a standard queue), the message's first receive time and
+     * its id: the same for every delivery of the message, so a redelivery finds the record already there.
      */
     public String sortKey() {
         if (sequence != null && !sequence.isBlank()) {
-            return "0".repeat(Math.max(0, 40 - sequence.length())) + sequence;
+            return paddedSequence(sequence);
         }
-        return "t" + recordedAt.toEpochMilli() + "#" + messageId;
+        Instant time = firstReceivedAt != null ? firstReceivedAt : recordedAt;
+        return String.format("t%015d#%s", time.toEpochMilli(), messageId);
+    }
+
+    /** A sequence number left-padded to 40 digits. */
+    public static String paddedSequence(String sequence) {
+        return "0".repeat(Math.max(0, 40 - sequence.length())) + sequence;
     }
 }

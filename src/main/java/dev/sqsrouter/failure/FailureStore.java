@@ -81,7 +81,7 @@ public class FailureStore {
 
     /** The records of one queue and group with their status, in sequence order (every page of the query). */
     public List<StoredFailure> entries(String queue, String group) {
-        String pk = partitionKey(queue, group);
+        String pk = FailureRecord.partitionKey(queue, group);
         return dynamoDb.queryPaginator(b -> b.tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk))))
                 .items().stream().map(FailureStore::storedFromItem).toList();
@@ -90,7 +90,7 @@ public class FailureStore {
     /** One record by its sort key (see {@link #sortKeyOf(String)}). */
     public Optional<StoredFailure> find(String queue, String group, String sortKey) {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of("pk", s(partitionKey(queue, group)), "sk", s(sortKey)))).item();
+                .key(Map.of("pk", s(FailureRecord.partitionKey(queue, group)), "sk", s(sortKey)))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(storedFromItem(item));
     }
 
@@ -127,7 +127,7 @@ public class FailureStore {
         String finalUpdate = update;
         try {
             dynamoDb.updateItem(b -> b.tableName(table)
-                    .key(Map.of("pk", s(partitionKey(queue, group)), "sk", s(sortKey)))
+                    .key(Map.of("pk", s(FailureRecord.partitionKey(queue, group)), "sk", s(sortKey)))
                     .updateExpression(finalUpdate)
                     // the condition makes the change happen once, whoever asks at the same time
                     .conditionExpression("attribute_exists(pk) AND #status = :open")
@@ -146,13 +146,9 @@ public class FailureStore {
      */
     public static String sortKeyOf(String sequenceOrKey) {
         if (!sequenceOrKey.isEmpty() && sequenceOrKey.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            return "0".repeat(Math.max(0, 40 - sequenceOrKey.length())) + sequenceOrKey;
+            return FailureRecord.paddedSequence(sequenceOrKey);
         }
         return sequenceOrKey;
-    }
-
-    private static String partitionKey(String queue, String group) {
-        return queue + "#" + (group != null ? group : "-");
     }
 
     static StoredFailure storedFromItem(Map<String, AttributeValue> item) {

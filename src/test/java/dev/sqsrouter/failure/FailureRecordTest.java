@@ -22,11 +22,21 @@ class FailureRecordTest {
     }
 
     @Test
+    void aStandardQueueMessageKeepsItsSortKeyAcrossDeliveries() {
+        Instant firstReceive = Instant.ofEpochMilli(1_700_000_000_000L);
+        FailureRecord first = new FailureRecord("q", null, null, "m-1", "{}", FailureClass.MALFORMED, "r", null, null, 1,
+                firstReceive, Instant.ofEpochMilli(1_700_000_000_500L));
+        FailureRecord redelivered = new FailureRecord("q", null, null, "m-1", "{}", FailureClass.MALFORMED, "r", null, null,
+                2, firstReceive, Instant.ofEpochMilli(1_700_000_031_000L));
+        assertEquals(first.sortKey(), redelivered.sortKey());
+    }
+
+    @Test
     void partitionKeyNamesQueueAndGroupAndStandardQueuesHaveADash() {
         assertEquals("q.fifo#g", withSequence("1").partitionKey());
         FailureRecord standard = new FailureRecord("q", null, null, "m-1", "{}", FailureClass.MALFORMED, "r", null, null, 1,
                 null, Instant.ofEpochMilli(42));
         assertEquals("q#-", standard.partitionKey());
-        assertEquals("t42#m-1", standard.sortKey());
+        assertEquals("t000000000000042#m-1", standard.sortKey());
     }
 }

@@ -144,9 +144,19 @@ public class AdminApi {
         }
     }
 
+    /** A relay alias, or the name of an S3 event queue (s3events.queues; their records have the group "-"). */
     private String queueOf(String alias) {
-        return aliases.queueOf(alias).orElseThrow(() -> new HttpApiException(404, "unknown_queue",
-                "no queue has the alias '" + alias + "': use one of " + aliases.queues().keySet()));
+        return aliases.queueOf(alias).or(() -> s3EventQueue(alias)).orElseThrow(() -> new HttpApiException(404,
+                "unknown_queue", "no queue has the alias '" + alias + "': use one of " + aliases.queues().keySet()
+                        + " or an S3 event queue of s3events.queues"));
+    }
+
+    private java.util.Optional<String> s3EventQueue(String name) {
+        var properties = camelContext.getPropertiesComponent();
+        boolean listed = java.util.Arrays.stream(properties.resolveProperty("s3events.queues").orElse("").split(","))
+                .map(String::trim).anyMatch(name::equals);
+        return listed ? java.util.Optional.of(properties.resolveProperty("s3events." + name + ".queue").orElse(name).trim())
+                : java.util.Optional.empty();
     }
 
     private static String group(String group) {

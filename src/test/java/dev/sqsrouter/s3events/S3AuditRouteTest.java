@@ -69,6 +69,24 @@ class S3AuditRouteTest extends S3EventsTestSupport {
         assertTrue(notJson.reason().startsWith("message body is not JSON"), notJson.reason());
         assertNull(notJson.group());
         assertTrue(failure(confirmation).reason().contains("SNS SubscriptionConfirmation"), failure(confirmation).reason());
+
+        // an administrator finds them under the queue's name, group "-"
+        String listed = adminGet("/admin/failures/" + AUDIT + "/-");
+        assertTrue(listed.contains("\"queue\":\"" + s3Queue(AUDIT) + "\""), listed);
+        assertTrue(listed.contains(malformed) && listed.contains(confirmation), listed);
+    }
+
+    private String adminGet(String path) {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + serverPort() + path))
+                            .header("X-API-Key", API_KEY).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode(), response.body());
+            return response.body();
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError("admin API call failed: " + path, e);
+        }
     }
 
     @Test

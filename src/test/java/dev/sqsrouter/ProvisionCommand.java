@@ -26,6 +26,12 @@ public final class ProvisionCommand {
     }
 
     public static Result run(Map<String, String> properties) throws IOException, InterruptedException {
+        return run(properties, null, Map.of());
+    }
+
+    /** The same, in a working directory of its own (null = this one) and with extra environment variables. */
+    public static Result run(Map<String, String> properties, java.nio.file.Path workingDirectory,
+            Map<String, String> environment) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-cp");
@@ -33,7 +39,12 @@ public final class ProvisionCommand {
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add(Application.class.getName());
         command.add("provision");
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(2, TimeUnit.MINUTES)) {
             process.destroyForcibly();

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,12 +30,7 @@ class ConfigurationLayersTest {
                 "relay.queue-2.queue=" + run + "-queue-2-from-file.fifo",
                 ""));
         MotoServer moto = MotoServer.shared();
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("aws.region", "us-east-1");
-        properties.put("aws.credentials", "sandbox");
-        for (String service : List.of("sqs", "dynamodb", "s3", "sns")) {
-            properties.put("aws.endpoint." + service, moto.endpoint());
-        }
+        Map<String, String> properties = moto.appProperties();
         properties.put("s3events.bucket", run + "-images");
         properties.put("s3events.thumbnail.bucket", run + "-images");
 

@@ -3,7 +3,6 @@ package dev.sqsrouter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,12 +16,7 @@ class ProvisionCommandTest {
     void provisionCreatesTheRelayAndTheS3EventsFanOutThenFindsThemAgain() throws Exception {
         MotoServer moto = MotoServer.shared();
         String n = "cmd" + ProcessHandle.current().pid();
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("aws.region", "us-east-1");
-        properties.put("aws.credentials", "sandbox");
-        for (String service : List.of("sqs", "dynamodb", "s3", "sns")) {
-            properties.put("aws.endpoint." + service, moto.endpoint());
-        }
+        Map<String, String> properties = moto.appProperties();
         properties.put("relay.aliases", "queue-1");
         properties.put("relay.queue-1.queue", n + "-queue-1.fifo");
         properties.put("relay.queue-1.dead-letter-queue", n + "-queue-1-dlq.fifo");
@@ -60,12 +54,7 @@ class ProvisionCommandTest {
     @Test
     void aConfigurationMistakeEndsTheCommandWithANonZeroExitAndWhatToFix() throws Exception {
         MotoServer moto = MotoServer.shared();
-        Map<String, String> properties = new LinkedHashMap<>();
-        properties.put("aws.region", "us-east-1");
-        properties.put("aws.credentials", "sandbox");
-        for (String service : List.of("sqs", "dynamodb", "s3", "sns")) {
-            properties.put("aws.endpoint." + service, moto.endpoint());
-        }
+        Map<String, String> properties = moto.appProperties();
         properties.put("s3events.queues", "");
         ProvisionCommand.Result result = ProvisionCommand.run(properties);
         assertEquals(1, result.exitCode(), result.output());

@@ -13,7 +13,6 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -27,8 +26,6 @@ import dev.sqsrouter.sandbox.Emulators;
 import dev.sqsrouter.sandbox.MotoServer;
 import dev.sqsrouter.sandbox.SampleResponseServer;
 import org.apache.camel.Route;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -41,7 +38,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * creates bucket, topic, queues, subscriptions and notifications; the app as it ships (application.properties,
  * routes/*.yaml) consumes the queues; an image uploaded with an S3 client gets its thumbnail and its audit call.
  */
-class S3EventsMotoEndToEndTest extends CamelMainTestSupport {
+class S3EventsMotoEndToEndTest extends AppTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BUCKET = "images";
@@ -66,12 +63,7 @@ class S3EventsMotoEndToEndTest extends CamelMainTestSupport {
 
     /** The shipped configuration, with every AWS service on moto and the response server of this test. */
     private Map<String, String> configuration() {
-        Map<String, String> configuration = new LinkedHashMap<>();
-        configuration.put("aws.region", "us-east-1");
-        configuration.put("aws.credentials", "sandbox");
-        for (String service : List.of("sqs", "dynamodb", "s3", "sns")) {
-            configuration.put("aws.endpoint." + service, moto.endpoint());
-        }
+        Map<String, String> configuration = moto.appProperties();
         configuration.put("camel.server.host", "127.0.0.1");
         configuration.put("ingress.api-keys", "e2e-key");
         configuration.put("camel.server.port", Integer.toString(Emulators.freePort()));
@@ -89,16 +81,6 @@ class S3EventsMotoEndToEndTest extends CamelMainTestSupport {
         if (auditServer != null) {
             auditServer.close();
         }
-    }
-
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        Application.configure(configuration);
-    }
-
-    @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "classpath:application.properties";
     }
 
     @Test

@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.stream.IntStream;
 
 import dev.sqsrouter.failure.FailureClass;
@@ -39,14 +37,7 @@ class FifoRelayTest extends RelayTestSupport {
     void fiftyInterleavedGroupsKeepExactOrderPerGroup() {
         int groups = 50;
         int perGroup = 8;
-        Map<String, List<Integer>> expected = new TreeMap<>();
-        for (int seq = 1; seq <= perGroup; seq++) {
-            for (int g = 0; g < groups; g++) {
-                String group = "g" + g;
-                sendToQueue("queue-1", group, loadScriptMessage(group, seq, 200));
-                expected.computeIfAbsent(group, k -> new ArrayList<>()).add(seq);
-            }
-        }
+        Map<String, List<Integer>> expected = sendInterleaved("queue-1", groups, perGroup);
         await().atMost(60, SECONDS).until(() -> target.received().size() >= groups * perGroup);
         assertEquals(expected, sequencesByGroup(target.received()));
         await().atMost(10, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);

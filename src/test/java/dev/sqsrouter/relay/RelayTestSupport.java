@@ -6,15 +6,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.sqsrouter.Application;
+import dev.sqsrouter.AppTestSupport;
 import dev.sqsrouter.failure.FailureRecord;
 import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.sandbox.AwsTestClients;
 import dev.sqsrouter.sandbox.Emulators;
 import dev.sqsrouter.sandbox.SampleResponseServer;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -25,7 +23,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * Boots the application as it ships (application.properties, routes/*.yaml) against the shared emulators, with
  * queues and a failure table of its own per test, and a sample response server as the relay's target.
  */
-public abstract class RelayTestSupport extends CamelMainTestSupport {
+public abstract class RelayTestSupport extends AppTestSupport {
 
     private static final AtomicInteger TEST_NUMBER = new AtomicInteger();
     /** The S3 event queues of application.properties (s3events.queues), consumed by the routes as shipped. */
@@ -134,16 +132,6 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
         }
     }
 
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        Application.configure(configuration);
-    }
-
-    @Override
-    protected String getPropertyPlaceholderLocations() {
-        return "classpath:application.properties";
-    }
-
     /** The port of the app's HTTP server (ingress and admin API). */
     protected int serverPort() {
         return Integer.parseInt(context.getPropertiesComponent().resolveProperty("camel.server.port").orElseThrow());
@@ -203,6 +191,22 @@ public abstract class RelayTestSupport extends CamelMainTestSupport {
             }
         }
         return byGroup;
+    }
+
+    /**
+     * Sends groups g0..g(groups-1), perGroup messages each, interleaved (every group's 1, then every group's 2, ...),
+     * and returns the order each group must arrive in.
+     */
+    protected Map<String, List<Integer>> sendInterleaved(String alias, int groups, int perGroup) {
+        Map<String, List<Integer>> expected = new java.util.TreeMap<>();
+        for (int seq = 1; seq <= perGroup; seq++) {
+            for (int g = 0; g < groups; g++) {
+                String group = "g" + g;
+                sendToQueue(alias, group, loadScriptMessage(group, seq, 200));
+                expected.computeIfAbsent(group, k -> new ArrayList<>()).add(seq);
+            }
+        }
+        return expected;
     }
 
     /** {"MessageGroupID": group, "transSeq": seq, "http_status": status}, as the seed's load script sends. */

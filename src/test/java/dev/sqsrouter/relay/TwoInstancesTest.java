@@ -5,10 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 import dev.sqsrouter.Application;
 import dev.sqsrouter.sandbox.Emulators;
@@ -33,14 +31,7 @@ class TwoInstancesTest extends RelayTestSupport {
 
             int groups = 20;
             int perGroup = 15;
-            Map<String, List<Integer>> expected = new TreeMap<>();
-            for (int seq = 1; seq <= perGroup; seq++) {
-                for (int g = 0; g < groups; g++) {
-                    String group = "g" + g;
-                    sendToQueue("queue-1", group, loadScriptMessage(group, seq, 200));
-                    expected.computeIfAbsent(group, k -> new ArrayList<>()).add(seq);
-                }
-            }
+            Map<String, List<Integer>> expected = sendInterleaved("queue-1", groups, perGroup);
             await().atMost(90, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0
                     && target.received().size() >= groups * perGroup);
             assertEquals(expected, sequencesByGroup(target.received()));

@@ -66,6 +66,17 @@ public final class MotoServer implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The app's AWS settings with every service on this moto_server; a new map the caller may add to. */
+    public java.util.Map<String, String> appProperties() {
+        java.util.Map<String, String> properties = new java.util.LinkedHashMap<>();
+        properties.put("aws.region", "us-east-1");
+        properties.put("aws.credentials", "sandbox");
+        for (String service : java.util.List.of("sqs", "dynamodb", "s3", "sns")) {
+            properties.put("aws.endpoint." + service, endpoint());
+        }
+        return properties;
+    }
+
     /** MOTO_SERVER names the executable; otherwise moto_server on the PATH. */
     static Path executable() {
         String explicit = System.getenv("MOTO_SERVER");

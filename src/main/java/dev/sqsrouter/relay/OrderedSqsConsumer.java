@@ -1,14 +1,21 @@
 package dev.sqsrouter.relay;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 import org.apache.camel.Exchange;
@@ -29,6 +36,11 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
  * hands it out again after the failed one. Successes are deleted with DeleteMessageBatch after the whole batch;
  * failed messages are never deleted here.
  * <p>
+ * While a batch runs, a heartbeat extends the visibility timeout of its unfinished messages every third of that
+ * timeout ({@code extendMessageVisibility}, on by default), so that SQS never hands a message of a running batch to
+ * another consumer. With the heartbeat off, the consumer stops starting messages after half the visibility timeout
+ * and releases the rest.
+ * <p>
  * Success means the exchange completed without an exception: the route's failure policy decides what a handled
  * failure is (parked in the failure store) and what must stay in SQS (an exception left on the exchange).
  */
@@ -42,6 +54,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     private final RelayStats stats;
     private final ConsumerBreaker breaker;
     private ExecutorService groupWorkers;
+    private ScheduledExecutorService heartbeats;
 
     OrderedSqsConsumer(OrderedSqsEndpoint endpoint, Processor processor, OrderedOptions options, RelayStats stats) {
         super(endpoint, processor);
@@ -55,6 +68,10 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         int threads = Math.max(1, options.groupWorkers()) * Math.max(1, getConfiguration().getConcurrentConsumers());
         groupWorkers = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "sqs-ordered[" + getConfiguration().getQueueName() + "]", threads);
+        if (options.extendMessageVisibility()) {
+            heartbeats = getEndpoint().getCamelContext().getExecutorServiceManager()
+                    .newSingleThreadScheduledExecutor(this, "sqs-ordered-visibility[" + getConfiguration().getQueueName() + "]");
+        }
         super.doStart();
     }
 
@@ -64,6 +81,11 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         if (groupWorkers != null) {
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(groupWorkers);
             groupWorkers = null;
+        }
+        if (heartbeats != null) {
+            // after the group workers: a batch still running keeps its messages invisible until it ends
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(heartbeats);
+            heartbeats = null;
         }
     }
 
@@ -101,15 +123,31 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         }
 
         Acknowledgements acks = new Acknowledgements();
-        long deadline = receivedAt + TimeUnit.SECONDS.toNanos(visibilitySeconds()) / 2;
-        if (groups.size() == 1) {
-            runGroup(groups.values().iterator().next(), acks, deadline);
+        VisibilityHeartbeat heartbeat = null;
+        BooleanSupplier outOfTime = () -> false;
+        if (heartbeats != null) {
+            heartbeat = new VisibilityHeartbeat(batch);
+            acks.heartbeat = heartbeat;
         } else {
-            List<CompletableFuture<Void>> running = new ArrayList<>(groups.size());
-            for (List<Exchange> group : groups.values()) {
-                running.add(CompletableFuture.runAsync(() -> runGroup(group, acks, deadline), groupWorkers));
+            long deadline = receivedAt + TimeUnit.SECONDS.toNanos(visibilitySeconds()) / 2;
+            outOfTime = () -> System.nanoTime() - deadline > 0;
+        }
+        try {
+            if (groups.size() == 1) {
+                runGroup(groups.values().iterator().next(), acks, outOfTime);
+            } else {
+                List<CompletableFuture<Void>> running = new ArrayList<>(groups.size());
+                for (List<Exchange> group : groups.values()) {
+                    BooleanSupplier groupOutOfTime = outOfTime;
+                    running.add(CompletableFuture.runAsync(() -> runGroup(group, acks, groupOutOfTime), groupWorkers));
+                }
+                CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
             }
-            CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
+        } finally {
+            if (heartbeat != null) {
+                // before any delete or visibility change below: no extension may race with them
+                heartbeat.stop();
+            }
         }
 
         // delete before releasing: a released message of a group must not pass a success still in flight
@@ -131,21 +169,21 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         return batch.size();
     }
 
-    private void runGroup(List<Exchange> group, Acknowledgements acks, long deadline) {
+    private void runGroup(List<Exchange> group, Acknowledgements acks, BooleanSupplier outOfTime) {
         boolean stopped = false;
         for (Exchange exchange : group) {
             SqsMessage message = SqsMessage.of(exchange);
-            if (stopped || !isRunAllowed() || System.nanoTime() - deadline > 0) {
+            if (stopped || !isRunAllowed() || outOfTime.getAsBoolean()) {
                 // not processed: make it visible again so that it is redelivered after what stopped the group
-                acks.release.add(message);
+                acks.add(acks.release, message);
                 continue;
             }
             process(exchange);
             if (exchange.isFailed()) {
                 stopped = true;
-                acks.keep.add(message);
+                acks.add(acks.keep, message);
             } else {
-                acks.delete.add(message);
+                acks.add(acks.delete, message);
             }
         }
     }
@@ -182,7 +220,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         }, "delete");
     }
 
-    private void changeVisibility(Queue<SqsMessage> messages, int seconds) {
+    private void changeVisibility(Collection<SqsMessage> messages, int seconds) {
         forEachChunk(messages, chunk -> {
             List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(chunk.size());
             for (int i = 0; i < chunk.size(); i++) {
@@ -193,7 +231,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         }, "change visibility of");
     }
 
-    private void forEachChunk(Queue<SqsMessage> messages, Function<List<SqsMessage>, List<BatchResultErrorEntry>> call,
+    private void forEachChunk(Collection<SqsMessage> messages, Function<List<SqsMessage>, List<BatchResultErrorEntry>> call,
             String what) {
         List<SqsMessage> all = new ArrayList<>(messages);
         for (int from = 0; from < all.size(); from += SQS_BATCH_LIMIT) {
@@ -223,5 +261,59 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         final Queue<SqsMessage> delete = new ConcurrentLinkedQueue<>();
         final Queue<SqsMessage> keep = new ConcurrentLinkedQueue<>();
         final Queue<SqsMessage> release = new ConcurrentLinkedQueue<>();
+        VisibilityHeartbeat heartbeat;
+
+        void add(Queue<SqsMessage> outcome, SqsMessage message) {
+            outcome.add(message);
+            if (heartbeat != null) {
+                heartbeat.finished(message);
+            }
+        }
+    }
+
+    /**
+     * Extends the visibility timeout of a batch's unfinished messages every third of that timeout, until stopped.
+     * Stopping waits for an extension under way, so none can follow the batch's deletes.
+     */
+    private final class VisibilityHeartbeat implements Runnable {
+        private final Set<SqsMessage> unfinished = ConcurrentHashMap.newKeySet();
+        private final ScheduledFuture<?> task;
+        private boolean stopped;
+
+        VisibilityHeartbeat(List<Exchange> batch) {
+            batch.forEach(exchange -> unfinished.add(SqsMessage.of(exchange)));
+            long period = Math.max(200, TimeUnit.SECONDS.toMillis(visibilitySeconds()) / 3);
+            ScheduledFuture<?> scheduled = null;
+            try {
+                scheduled = heartbeats.scheduleAtFixedRate(this, period, period, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                // the consumer is stopping: the batch releases what it has not started (isRunAllowed is false)
+                LOG.debug("{}: not extending visibility, the consumer is stopping", getConfiguration().getQueueName());
+            }
+            task = scheduled;
+        }
+
+        void finished(SqsMessage message) {
+            unfinished.remove(message);
+        }
+
+        @Override
+        public synchronized void run() {
+            List<SqsMessage> extend = new ArrayList<>(unfinished);
+            if (stopped || extend.isEmpty()) {
+                return;
+            }
+            changeVisibility(extend, visibilitySeconds());
+            stats.visibilityExtensions.add(extend.size());
+            LOG.debug("{}: extended the visibility of {} messages of a running batch by {} s",
+                    getConfiguration().getQueueName(), extend.size(), visibilitySeconds());
+        }
+
+        synchronized void stop() {
+            stopped = true;
+            if (task != null) {
+                task.cancel(false);
+            }
+        }
     }
 }

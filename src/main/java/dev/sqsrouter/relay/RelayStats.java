@@ -13,6 +13,8 @@ public final class RelayStats {
     final LongAdder released = new LongAdder();
     final LongAdder acknowledgeErrors = new LongAdder();
     final LongAdder breakerOpenings = new LongAdder();
+    /** Messages whose visibility timeout was extended while their batch ran (one per message and extension). */
+    final LongAdder visibilityExtensions = new LongAdder();
     /** Receive to acknowledged (deleted), per deleted message. */
     final LatencyHistogram latency = new LatencyHistogram();
 
@@ -32,6 +34,10 @@ public final class RelayStats {
         return released.sum();
     }
 
+    public long visibilityExtensions() {
+        return visibilityExtensions.sum();
+    }
+
     public LatencyHistogram latency() {
         return latency;
     }
@@ -44,6 +50,7 @@ public final class RelayStats {
         map.put("releasedUnprocessed", released());
         map.put("acknowledgeErrors", acknowledgeErrors.sum());
         map.put("breakerOpenings", breakerOpenings.sum());
+        map.put("visibilityExtensions", visibilityExtensions());
         map.put("latencyP50Micros", latency.quantileMicros(0.50));
         map.put("latencyP99Micros", latency.quantileMicros(0.99));
         return map;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -32,6 +33,8 @@ public final class SampleResponseServer implements AutoCloseable {
     private final List<String> received = new CopyOnWriteArrayList<>();
     /** When not 0, every request is answered with this HTTP status instead of the contract. */
     private final AtomicInteger forcedHttpStatus = new AtomicInteger();
+    /** While closed (count 1), requests are recorded but not answered. */
+    private volatile CountDownLatch answering = new CountDownLatch(0);
 
     private SampleResponseServer(int port, Path log) throws IOException {
         this.log = log;
@@ -64,6 +67,16 @@ public final class SampleResponseServer implements AutoCloseable {
         forcedHttpStatus.set(status);
     }
 
+    /** From now on, record requests but answer none of them until {@link #answer()}. */
+    public void holdAnswers() {
+        answering = new CountDownLatch(1);
+    }
+
+    /** Answer the held requests and every later one. */
+    public void answer() {
+        answering.countDown();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!"POST".equals(exchange.getRequestMethod())) {
@@ -75,6 +88,12 @@ public final class SampleResponseServer implements AutoCloseable {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
             received.add(body);
+            try {
+                answering.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             if (log != null) {
                 Files.writeString(log, body.replace('\n', ' ') + "\n", StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -110,6 +129,7 @@ public final class SampleResponseServer implements AutoCloseable {
 
     @Override
     public void close() {
+        answer();
         server.stop(0);
     }
 }

@@ -6,14 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -55,6 +51,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     private final ConsumerBreaker breaker;
     private ExecutorService groupWorkers;
     private ScheduledExecutorService heartbeats;
+    private VisibilityHeartbeat heartbeat;
 
     OrderedSqsConsumer(OrderedSqsEndpoint endpoint, Processor processor, OrderedOptions options, RelayStats stats) {
         super(endpoint, processor);
@@ -69,8 +66,17 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         groupWorkers = getEndpoint().getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "sqs-ordered[" + getConfiguration().getQueueName() + "]", threads);
         if (options.extendMessageVisibility()) {
+            int seconds = visibilitySeconds();
+            heartbeat = new VisibilityHeartbeat(unfinished -> {
+                changeVisibility(unfinished, seconds);
+                stats.visibilityExtensions.add(unfinished.size());
+                LOG.debug("{}: extended the visibility of {} running messages to {} s", getConfiguration().getQueueName(),
+                        unfinished.size(), seconds);
+            });
             heartbeats = getEndpoint().getCamelContext().getExecutorServiceManager()
                     .newSingleThreadScheduledExecutor(this, "sqs-ordered-visibility[" + getConfiguration().getQueueName() + "]");
+            long period = Math.max(200, TimeUnit.SECONDS.toMillis(seconds) / 3);
+            heartbeats.scheduleAtFixedRate(heartbeat, period, period, TimeUnit.MILLISECONDS);
         }
         super.doStart();
     }
@@ -86,6 +92,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             // after the group workers: a batch still running keeps its messages invisible until it ends
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(heartbeats);
             heartbeats = null;
+            heartbeat = null;
         }
     }
 
@@ -122,12 +129,11 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             groups.computeIfAbsent(message.orderingKey(), k -> new ArrayList<>()).add(exchange);
         }
 
-        Acknowledgements acks = new Acknowledgements();
-        VisibilityHeartbeat heartbeat = null;
+        VisibilityHeartbeat heartbeat = this.heartbeat;
+        Acknowledgements acks = new Acknowledgements(heartbeat);
         BooleanSupplier outOfTime = () -> false;
-        if (heartbeats != null) {
-            heartbeat = new VisibilityHeartbeat(batch);
-            acks.heartbeat = heartbeat;
+        if (heartbeat != null) {
+            heartbeat.started(messages(batch));
         } else {
             long deadline = receivedAt + TimeUnit.SECONDS.toNanos(visibilitySeconds()) / 2;
             outOfTime = () -> System.nanoTime() - deadline > 0;
@@ -145,16 +151,22 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             }
         } finally {
             if (heartbeat != null) {
-                // before any delete or visibility change below: no extension may race with them
-                heartbeat.stop();
+                messages(batch).forEach(heartbeat::finished);
             }
         }
 
-        // delete before releasing: a released message of a group must not pass a success still in flight
-        deleteAll(acks.delete, receivedAt);
-        changeVisibility(acks.release, 0);
-        if (options.failedVisibilityTimeout() >= 0) {
-            changeVisibility(acks.keep, options.failedVisibilityTimeout());
+        Runnable acknowledge = () -> {
+            // delete before releasing: a released message of a group must not pass a success still in flight
+            deleteAll(acks.delete, receivedAt);
+            changeVisibility(acks.release, 0);
+            if (options.failedVisibilityTimeout() >= 0) {
+                changeVisibility(acks.keep, options.failedVisibilityTimeout());
+            }
+        };
+        if (heartbeat != null) {
+            heartbeat.acknowledge(acknowledge);
+        } else {
+            acknowledge.run();
         }
         stats.released.add(acks.release.size());
         stats.kept.add(acks.keep.size());
@@ -251,6 +263,12 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         }
     }
 
+    private static List<SqsMessage> messages(List<Exchange> batch) {
+        List<SqsMessage> messages = new ArrayList<>(batch.size());
+        batch.forEach(exchange -> messages.add(SqsMessage.of(exchange)));
+        return messages;
+    }
+
     private int visibilitySeconds() {
         Integer configured = getConfiguration().getVisibilityTimeout();
         return configured != null && configured > 0 ? configured : DEFAULT_VISIBILITY_SECONDS;
@@ -261,58 +279,16 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         final Queue<SqsMessage> delete = new ConcurrentLinkedQueue<>();
         final Queue<SqsMessage> keep = new ConcurrentLinkedQueue<>();
         final Queue<SqsMessage> release = new ConcurrentLinkedQueue<>();
-        VisibilityHeartbeat heartbeat;
+        final VisibilityHeartbeat heartbeat;
+
+        Acknowledgements(VisibilityHeartbeat heartbeat) {
+            this.heartbeat = heartbeat;
+        }
 
         void add(Queue<SqsMessage> outcome, SqsMessage message) {
             outcome.add(message);
             if (heartbeat != null) {
                 heartbeat.finished(message);
-            }
-        }
-    }
-
-    /**
-     * Extends the visibility timeout of a batch's unfinished messages every third of that timeout, until stopped.
-     * Stopping waits for an extension under way, so none can follow the batch's deletes.
-     */
-    private final class VisibilityHeartbeat implements Runnable {
-        private final Set<SqsMessage> unfinished = ConcurrentHashMap.newKeySet();
-        private final ScheduledFuture<?> task;
-        private boolean stopped;
-
-        VisibilityHeartbeat(List<Exchange> batch) {
-            batch.forEach(exchange -> unfinished.add(SqsMessage.of(exchange)));
-            long period = Math.max(200, TimeUnit.SECONDS.toMillis(visibilitySeconds()) / 3);
-            ScheduledFuture<?> scheduled = null;
-            try {
-                scheduled = heartbeats.scheduleAtFixedRate(this, period, period, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException e) {
-                // the consumer is stopping: the batch releases what it has not started (isRunAllowed is false)
-                LOG.debug("{}: not extending visibility, the consumer is stopping", getConfiguration().getQueueName());
-            }
-            task = scheduled;
-        }
-
-        void finished(SqsMessage message) {
-            unfinished.remove(message);
-        }
-
-        @Override
-        public synchronized void run() {
-            List<SqsMessage> extend = new ArrayList<>(unfinished);
-            if (stopped || extend.isEmpty()) {
-                return;
-            }
-            changeVisibility(extend, visibilitySeconds());
-            stats.visibilityExtensions.add(extend.size());
-            LOG.debug("{}: extended the visibility of {} messages of a running batch by {} s",
-                    getConfiguration().getQueueName(), extend.size(), visibilitySeconds());
-        }
-
-        synchronized void stop() {
-            stopped = true;
-            if (task != null) {
-                task.cancel(false);
             }
         }
     }

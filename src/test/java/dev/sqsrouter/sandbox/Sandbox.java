@@ -92,11 +92,14 @@ public final class Sandbox {
                 System.out.println("\nsqs-router sandbox is up:\n  " + String.join("\n  ", lines) + "\n");
             }
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // the emulators stop after the app (run returns once Camel has shut down, also on Ctrl-C): stopping them
+        // first would leave the app's last polls and acknowledgements failing until its shutdown timeout
+        try {
+            main.run(args);
+        } finally {
             responseServer.close();
             emulators.close();
-        }));
-        main.run(args);
+        }
     }
 
     private static int port(String property, int fallback) {

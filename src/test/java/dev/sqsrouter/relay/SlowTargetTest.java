@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 class SlowTargetTest extends RelayTestSupport {
 
-    private static final int VISIBILITY_SECONDS = 3;
+    private static final int VISIBILITY_SECONDS = 5;
 
     @Override
     protected void overrideProperties(Properties properties) {

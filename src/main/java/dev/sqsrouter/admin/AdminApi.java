@@ -86,9 +86,18 @@ public class AdminApi {
             routes.put(route.getRouteId(), status == null ? "Unknown" : status.name());
             allStarted &= status == ServiceStatus.Started;
         }
+        // a consumer whose breaker is open is not receiving because what it calls is failing: reported, but the app
+        // itself is up (a load balancer must not take the ingress away because a response server is down)
+        Map<String, Object> breakers = new LinkedHashMap<>();
+        for (Route route : camelContext.getRoutes()) {
+            if (route.getEndpoint() instanceof OrderedSqsEndpoint endpoint) {
+                breakers.put(route.getRouteId(), endpoint.getStats().breakerState());
+            }
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", allStarted ? "UP" : "DOWN");
         answer.put("routes", routes);
+        answer.put("breakers", breakers);
         HttpApiResponses.json(exchange, allStarted ? 200 : 503, answer);
     }
 

@@ -57,6 +57,19 @@ final class ConsumerBreaker {
         }
     }
 
+    /** CLOSED (receiving), OPEN (not receiving) or HALF_OPEN (receiving; one more failed batch opens it again). */
+    String state() {
+        lock.lock();
+        try {
+            if (openUntil - System.nanoTime() > 0) {
+                return "OPEN";
+            }
+            return halfOpen ? "HALF_OPEN" : "CLOSED";
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Blocks while the breaker is open and the consumer may run; returns at once when closed. */
     void awaitClosed(BooleanSupplier mayRun) throws InterruptedException {
         lock.lock();

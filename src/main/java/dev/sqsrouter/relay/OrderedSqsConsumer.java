@@ -58,6 +58,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         this.options = options;
         this.stats = stats;
         this.breaker = new ConsumerBreaker(options.breakerThreshold(), TimeUnit.SECONDS.toMillis(options.breakerOpenSeconds()));
+        stats.breakerState = breaker::state;
     }
 
     @Override

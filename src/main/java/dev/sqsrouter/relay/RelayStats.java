@@ -3,6 +3,7 @@ package dev.sqsrouter.relay;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 /** Counters of one ordered SQS consumer: what it received and what became of it. */
 public final class RelayStats {
@@ -15,6 +16,8 @@ public final class RelayStats {
     final LongAdder breakerOpenings = new LongAdder();
     /** Messages whose visibility timeout was extended while their batch ran (one per message and extension). */
     final LongAdder visibilityExtensions = new LongAdder();
+    /** The state of the running consumer's breaker (CLOSED, OPEN, HALF_OPEN). */
+    volatile Supplier<String> breakerState = () -> "CLOSED";
     /** Receive to acknowledged (deleted), per deleted message. */
     final LatencyHistogram latency = new LatencyHistogram();
 
@@ -38,6 +41,11 @@ public final class RelayStats {
         return visibilityExtensions.sum();
     }
 
+    /** CLOSED (receiving), OPEN (not receiving for a while after failed batches) or HALF_OPEN. */
+    public String breakerState() {
+        return breakerState.get();
+    }
+
     public LatencyHistogram latency() {
         return latency;
     }
@@ -49,6 +57,7 @@ public final class RelayStats {
         map.put("keptForRedelivery", kept());
         map.put("releasedUnprocessed", released());
         map.put("acknowledgeErrors", acknowledgeErrors.sum());
+        map.put("breaker", breakerState());
         map.put("breakerOpenings", breakerOpenings.sum());
         map.put("visibilityExtensions", visibilityExtensions());
         map.put("latencyP50Micros", latency.quantileMicros(0.50));

@@ -3,6 +3,7 @@ package dev.sqsrouter.admin;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.util.List;
@@ -38,6 +39,10 @@ class AdminApiTest extends IngressTestSupport {
         for (String route : List.of("ingress", "admin", "relay-queue-1", "relay-queue-2", "archive-queue-1", "archive-queue-2")) {
             assertEquals("Started", json(up).path("routes").path(route).asText(), route + " in " + up.body());
         }
+        for (String route : List.of("relay-queue-1", "relay-queue-2", "archive-queue-1", "archive-queue-2")) {
+            assertEquals("CLOSED", json(up).path("breakers").path(route).asText(), route + " in " + up.body());
+        }
+        assertTrue(json(up).path("breakers").path("ingress").isMissingNode(), "only SQS consumers have breakers");
 
         context.getRouteController().stopRoute("archive-queue-2");
         HttpResponse<String> down = admin("GET", "/admin/health");

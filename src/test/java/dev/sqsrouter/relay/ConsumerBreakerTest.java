@@ -1,5 +1,6 @@
 package dev.sqsrouter.relay;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,12 +32,15 @@ class ConsumerBreakerTest {
         }
         assertTrue(breaker.isOpen());
         Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> !breaker.isOpen());
+        assertEquals("HALF_OPEN", breaker.state());
         breaker.record(true);
         assertTrue(breaker.isOpen(), "half open: the first failed batch after a pause opens it again");
         Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> !breaker.isOpen());
         breaker.record(false);
+        assertEquals("CLOSED", breaker.state());
         breaker.record(true);
         assertFalse(breaker.isOpen(), "a success closed it: the count starts again");
+        assertEquals("CLOSED", breaker.state());
     }
 
     @Test
@@ -45,6 +49,7 @@ class ConsumerBreakerTest {
         breaker.record(true);
         breaker.awaitClosed(() -> false);
         assertTrue(breaker.isOpen());
+        assertEquals("OPEN", breaker.state());
     }
 
     @Test

@@ -40,6 +40,7 @@ class TargetDownTest extends RelayTestSupport {
         RelayStats stats = stats(queue("queue-1"));
         // the breaker opens after two failed batches in a row: receiving stops instead of burning receive counts
         await().atMost(30, SECONDS).until(() -> stats.breakerOpenings.sum() >= 1);
+        await().atMost(30, SECONDS).until(() -> stats.breakerState().equals("OPEN"));
         assertEquals(0, stats.deleted());
         assertEquals(15, messagesIn(queue("queue-1")));
         assertEquals(0, messagesIn(deadLetterQueue("queue-1")));
@@ -50,6 +51,8 @@ class TargetDownTest extends RelayTestSupport {
         try (SampleResponseServer back = SampleResponseServer.start(downPort, null)) {
             await().atMost(60, SECONDS).until(() -> back.received().size() >= 15 && messagesIn(queue("queue-1")) == 0);
             assertEquals(expected, sequencesByGroup(back.received()));
+            // a successful batch closes the breaker
+            await().atMost(30, SECONDS).until(() -> stats.breakerState().equals("CLOSED"));
         }
         for (String group : expected.keySet()) {
             assertEquals(List.of(), failures("queue-1", group));

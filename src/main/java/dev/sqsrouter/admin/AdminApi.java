@@ -98,6 +98,8 @@ public class AdminApi {
         answer.put("status", allStarted ? "UP" : "DOWN");
         answer.put("routes", routes);
         answer.put("breakers", breakers);
+        // configured queues no route consumes: reported, not DOWN (another instance may consume them)
+        answer.put("warnings", UnconsumedQueues.find(camelContext));
         HttpApiResponses.json(exchange, allStarted ? 200 : 503, answer);
     }
 

@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import dev.sqsrouter.admin.AdminApi;
 import dev.sqsrouter.admin.FailureReplay;
+import dev.sqsrouter.admin.UnconsumedQueues;
 import dev.sqsrouter.failure.FailureStore;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -38,6 +39,7 @@ public class HttpApiBeans implements CamelConfiguration {
         if (model.getRouteConfigurationDefinition(HttpApiErrorPolicy.ID) == null) {
             camelContext.addRoutes(new HttpApiErrorPolicy());
             camelContext.addStartupListener(new HttpServerFallbacks(serverPort, maxBodySize));
+            camelContext.addStartupListener(new UnconsumedQueues());
         }
     }
 

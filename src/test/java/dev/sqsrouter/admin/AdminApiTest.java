@@ -43,6 +43,15 @@ class AdminApiTest extends IngressTestSupport {
             assertEquals("CLOSED", json(up).path("breakers").path(route).asText(), route + " in " + up.body());
         }
         assertTrue(json(up).path("breakers").path("ingress").isMissingNode(), "only SQS consumers have breakers");
+        // the held alias is configured without its routes: both of its queues are reported, nothing else
+        List<String> warnings = new java.util.ArrayList<>();
+        json(up).path("warnings").forEach(w -> warnings.add(w.asText()));
+        assertEquals(List.of(
+                "no route of this app consumes " + queue(HELD) + " (relay alias held): unless something else does, what"
+                        + " arrives there waits unseen; add routes/relay-held.yaml (a templatedRoute of fifo-relay)",
+                "no route of this app drains " + deadLetterQueue(HELD) + " (dead-letter queue of relay alias held) into"
+                        + " the failure store; add routes/archive-held.yaml (a templatedRoute of dead-letter-archiver)"),
+                warnings);
 
         context.getRouteController().stopRoute("archive-queue-2");
         HttpResponse<String> down = admin("GET", "/admin/health");

@@ -37,6 +37,7 @@ public abstract class IngressTestSupport extends RelayTestSupport {
     protected void overrideProperties(Properties properties) {
         properties.setProperty("relay.aliases", String.join(",", ALIASES));
         properties.setProperty("relay." + HELD + ".queue", queue(HELD));
+        properties.setProperty("relay." + HELD + ".dead-letter-queue", deadLetterQueue(HELD));
     }
 
     @Override

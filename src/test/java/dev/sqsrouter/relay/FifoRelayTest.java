@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import dev.sqsrouter.admin.UnconsumedQueues;
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
 import dev.sqsrouter.sandbox.SampleResponseServer;
@@ -20,6 +21,11 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** The relay against real ElasticMQ and DynamoDB Local, as the app ships (routes/*.yaml, application.properties). */
 class FifoRelayTest extends RelayTestSupport {
+
+    @Test
+    void theShippedRoutesConsumeEveryConfiguredQueueAndDeadLetterQueue() {
+        assertEquals(List.of(), UnconsumedQueues.find(context));
+    }
 
     @Test
     void loadScriptScenarioArrivesInOrder() {

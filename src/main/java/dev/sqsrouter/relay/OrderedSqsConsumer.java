@@ -90,7 +90,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             groupWorkers = null;
         }
         if (heartbeats != null) {
-            // after the group workers: a batch still running keeps its messages invisible until it ends
+            // after the group workers, so that the batches they ran kept their messages invisible to the end
             getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(heartbeats);
             heartbeats = null;
             heartbeat = null;
@@ -132,9 +132,10 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
 
         VisibilityHeartbeat heartbeat = this.heartbeat;
         Acknowledgements acks = new Acknowledgements(heartbeat);
+        List<SqsMessage> messages = batch.stream().map(SqsMessage::of).toList();
         BooleanSupplier outOfTime = () -> false;
         if (heartbeat != null) {
-            heartbeat.started(messages(batch));
+            heartbeat.started(messages);
         } else {
             long deadline = receivedAt + TimeUnit.SECONDS.toNanos(visibilitySeconds()) / 2;
             outOfTime = () -> System.nanoTime() - deadline > 0;
@@ -152,7 +153,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             }
         } finally {
             if (heartbeat != null) {
-                messages(batch).forEach(heartbeat::finished);
+                messages.forEach(heartbeat::finished);
             }
         }
 
@@ -262,12 +263,6 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
                         what, chunk.size(), e);
             }
         }
-    }
-
-    private static List<SqsMessage> messages(List<Exchange> batch) {
-        List<SqsMessage> messages = new ArrayList<>(batch.size());
-        batch.forEach(exchange -> messages.add(SqsMessage.of(exchange)));
-        return messages;
     }
 
     private int visibilitySeconds() {

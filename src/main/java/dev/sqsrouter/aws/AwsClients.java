@@ -42,6 +42,10 @@ public class AwsClients implements CamelConfiguration {
     private String snsEndpoint;
     @PropertyInject(value = "aws.http.max-connections", defaultValue = "200")
     private int maxConnections;
+    @PropertyInject(value = "aws.api-call-attempt-timeout-seconds", defaultValue = "30")
+    private int apiCallAttemptTimeoutSeconds;
+    @PropertyInject(value = "aws.api-call-timeout-seconds", defaultValue = "60")
+    private int apiCallTimeoutSeconds;
 
     @BindToRegistry("sqsClient")
     public SqsClient sqsClient() {
@@ -66,7 +70,11 @@ public class AwsClients implements CamelConfiguration {
 
     private <B extends AwsClientBuilder<B, ?>> B configure(B builder, String endpoint) {
         builder.region(region())
-                .credentialsProvider(credentialsProvider());
+                .credentialsProvider(credentialsProvider())
+                // no call (an acknowledgement, an extension, a store write) may stall a consumer for good
+                .overrideConfiguration(o -> o
+                        .apiCallAttemptTimeout(Duration.ofSeconds(apiCallAttemptTimeoutSeconds))
+                        .apiCallTimeout(Duration.ofSeconds(apiCallTimeoutSeconds)));
         if (!endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint.trim()));
         }

@@ -6,8 +6,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 
 /**
- * Stops a consumer from receiving for a while after many failed batches in a row, so that a target that is down
- * does not burn every message's receive count on the way to the dead-letter queue.
+ * Stops a consumer from receiving new messages for a while after many failed attempts in a row, so that a target
+ * that is down is probed by the messages already held, not flooded with new ones.
  */
 final class ConsumerBreaker {
 
@@ -25,7 +25,7 @@ final class ConsumerBreaker {
         this.openNanos = TimeUnit.MILLISECONDS.toNanos(openMillis);
     }
 
-    /** Records one batch: it failed when nothing in it succeeded and something was kept for redelivery. */
+    /** Records one attempt of a message: a success closes the breaker, failures in a row open it. */
     void record(boolean failed) {
         if (threshold <= 0) {
             return;
@@ -35,6 +35,10 @@ final class ConsumerBreaker {
             if (!failed) {
                 failuresInARow = 0;
                 halfOpen = false;
+                return;
+            }
+            if (openUntil - System.nanoTime() > 0) {
+                // already open: its period runs from the opening (retries in place go on failing meanwhile)
                 return;
             }
             failuresInARow++;

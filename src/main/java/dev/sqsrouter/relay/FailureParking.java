@@ -65,6 +65,18 @@ public class FailureParking {
         }
     }
 
+    /** The message kept failing transiently while the target answered others: failure store, no dead-letter queue. */
+    public void parkPoison(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        SqsMessage message = SqsMessage.of(exchange);
+        Integer status = cause instanceof HttpOperationFailedException http ? http.getStatusCode() : null;
+        String answer = cause instanceof HttpOperationFailedException http ? http.getResponseBody() : null;
+        int attempts = exchange.getProperty(OrderedSqsConsumer.ATTEMPT, 1, Integer.class);
+        String reason = attempts + " attempts failed while the target answered other messages; last: "
+                + (status != null ? "HTTP " + status : String.valueOf(cause));
+        store.record(record(message, FailureClass.POISON, reason, status, answer));
+    }
+
     /** The message cannot be understood: failure store with the raw body and the reason. */
     public void parkMalformed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

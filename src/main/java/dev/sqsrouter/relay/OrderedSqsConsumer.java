@@ -1,18 +1,19 @@
 package dev.sqsrouter.relay;
 
 import java.util.ArrayList;
-import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -20,38 +21,45 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.aws2.sqs.Sqs2Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 
 /**
- * Processes one received batch as a unit. Messages are grouped by FIFO MessageGroupId (on a standard queue each
- * message is its own group); a group's messages run one after another in receive order, groups run in parallel.
- * A failed message stops its group: the rest of that group is not processed and is made visible again, so SQS
- * hands it out again after the failed one. Successes are deleted with DeleteMessageBatch after the whole batch;
- * failed messages are never deleted here.
+ * Processes each received batch by group. Messages are grouped by FIFO MessageGroupId (on a standard queue each
+ * message is its own group); a group's messages run one after another in receive order, groups run in parallel, and
+ * each group is acknowledged (its successes deleted) as soon as it is done, without waiting for the other groups.
  * <p>
- * While a batch runs, a heartbeat extends the visibility timeout of its unfinished messages every third of that
- * timeout ({@code extendMessageVisibility}, on by default), so that SQS never hands a message of a running batch to
- * another consumer. With the heartbeat off, the consumer stops starting messages after half the visibility timeout
- * and releases the rest.
+ * A message whose exchange fails (the route's failure policy left an exception: a transient failure) stops its
+ * group, and the head is retried in place with capped exponential backoff while the group's messages stay in flight,
+ * kept invisible by the {@link VisibilityHeartbeat}: an outage of any length costs no receive count, and followers are
+ * never released untried. A held group does not tie up its poller: the poller receives again once every group of its
+ * batch is done or held. Past {@code maxHoldSeconds} a held group goes back to SQS. A message that failed
+ * {@code poisonAttempts} times while the consumer saw other messages succeed (so the target is not down for everyone)
+ * gets one last attempt with {@link #LAST_ATTEMPT} set, on which the failure policy parks it instead of failing.
  * <p>
- * Success means the exchange completed without an exception: the route's failure policy decides what a handled
- * failure is (parked in the failure store) and what must stay in SQS (an exception left on the exchange).
+ * Every attempt feeds the consumer breaker: after many failures in a row it stops receiving new batches for a while.
+ * With {@code extendMessageVisibility=false} nothing is held: a failed message is given back to SQS at once (after
+ * {@code failedVisibilityTimeout}) with the rest of its group, and no message starts after half the visibility timeout.
  */
 public class OrderedSqsConsumer extends Sqs2Consumer {
 
+    /** Exchange property (Boolean): this attempt is the message's last; the failure policy parks it if it fails. */
+    public static final String LAST_ATTEMPT = "sqsrouter.lastAttempt";
+    /** Exchange property (Integer): the number of this attempt of the message within this delivery, from 1. */
+    public static final String ATTEMPT = "sqsrouter.attempt";
+
     private static final Logger LOG = LoggerFactory.getLogger(OrderedSqsConsumer.class);
-    private static final int SQS_BATCH_LIMIT = 10;
     private static final int DEFAULT_VISIBILITY_SECONDS = 30;
 
     private final OrderedOptions options;
     private final RelayStats stats;
     private final ConsumerBreaker breaker;
+    /** Successful messages so far: a failure counts towards poison only if others succeeded since the previous one. */
+    private final AtomicLong successes = new AtomicLong();
+    private final Set<GroupRun> waitingRetries = ConcurrentHashMap.newKeySet();
     private ExecutorService groupWorkers;
+    private ScheduledExecutorService timer;
     private ScheduledExecutorService heartbeats;
     private VisibilityHeartbeat heartbeat;
+    private SqsAcknowledger acknowledger;
 
     OrderedSqsConsumer(OrderedSqsEndpoint endpoint, Processor processor, OrderedOptions options, RelayStats stats) {
         super(endpoint, processor);
@@ -63,35 +71,60 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
 
     @Override
     protected void doStart() throws Exception {
+        String queue = getConfiguration().getQueueName();
+        var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         int threads = Math.max(1, options.groupWorkers()) * Math.max(1, getConfiguration().getConcurrentConsumers());
-        groupWorkers = getEndpoint().getCamelContext().getExecutorServiceManager()
-                .newFixedThreadPool(this, "sqs-ordered[" + getConfiguration().getQueueName() + "]", threads);
+        groupWorkers = executors.newFixedThreadPool(this, "sqs-ordered[" + queue + "]", threads);
+        // only hands due work to the group workers: it never waits on SQS or a target
+        timer = executors.newSingleThreadScheduledExecutor(this, "sqs-ordered-timer[" + queue + "]");
+        acknowledger = new SqsAcknowledger(getClient(), this::getQueueUrl, queue, stats);
         if (options.extendMessageVisibility()) {
             int seconds = visibilitySeconds();
-            heartbeat = new VisibilityHeartbeat(unfinished -> {
-                changeVisibility(unfinished, seconds);
-                stats.visibilityExtensions.add(unfinished.size());
-                LOG.debug("{}: extended the visibility of {} running messages to {} s", getConfiguration().getQueueName(),
-                        unfinished.size(), seconds);
-            });
-            heartbeats = getEndpoint().getCamelContext().getExecutorServiceManager()
-                    .newSingleThreadScheduledExecutor(this, "sqs-ordered-visibility[" + getConfiguration().getQueueName() + "]");
+            heartbeats = executors.newSingleThreadScheduledExecutor(this, "sqs-ordered-visibility[" + queue + "]");
+            heartbeat = new VisibilityHeartbeat((messages, to) -> {
+                if (to == seconds) {
+                    // an extension: a message deleted meanwhile is refused, which is no error
+                    acknowledger.changeVisibility(messages, to, this::isStillRunning);
+                    stats.visibilityExtensions.add(messages.size());
+                    LOG.debug("{}: extended the visibility of {} running messages to {} s", queue, messages.size(), to);
+                } else {
+                    acknowledger.changeVisibility(messages, to, message -> true);
+                }
+            }, seconds, heartbeats);
             long period = Math.max(200, TimeUnit.SECONDS.toMillis(seconds) / 3);
-            heartbeats.scheduleAtFixedRate(heartbeat, period, period, TimeUnit.MILLISECONDS);
+            heartbeats.scheduleWithFixedDelay(heartbeat, period, period, TimeUnit.MILLISECONDS);
         }
         super.doStart();
+    }
+
+    private boolean isStillRunning(SqsMessage message) {
+        VisibilityHeartbeat current = heartbeat;
+        return current != null && current.isRunning(message);
     }
 
     @Override
     protected void doStop() throws Exception {
         super.doStop();
+        var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
+        // groups waiting for a retry go back to SQS now, for another instance (or this one, restarted) to take over
+        for (GroupRun waiting : List.copyOf(waitingRetries)) {
+            waiting.releaseIfWaiting();
+        }
         if (groupWorkers != null) {
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(groupWorkers);
+            // running groups see the consumer stopping after their current message and give the rest back
+            executors.shutdownGraceful(groupWorkers);
             groupWorkers = null;
         }
+        if (timer != null) {
+            executors.shutdownNow(timer);
+            timer = null;
+        }
+        for (GroupRun waiting : List.copyOf(waitingRetries)) {
+            waiting.releaseIfWaiting();
+        }
         if (heartbeats != null) {
-            // after the group workers, so that the batches they ran kept their messages invisible to the end
-            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownNow(heartbeats);
+            // graceful: the releases queued on it run; the periodic extension ends
+            executors.shutdownGraceful(heartbeats);
             heartbeats = null;
             heartbeat = null;
         }
@@ -120,6 +153,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         stats.received.add(batch.size());
 
         Map<String, List<Exchange>> groups = new LinkedHashMap<>();
+        List<SqsMessage> messages = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             Exchange exchange = batch.get(i);
             exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, i);
@@ -127,77 +161,256 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, i == batch.size() - 1);
             SqsMessage message = SqsMessage.capture(exchange, getConfiguration().getQueueName(), options.deadLetterQueue());
             exchange.setProperty(SqsMessage.PROPERTY, message);
+            messages.add(message);
             groups.computeIfAbsent(message.orderingKey(), k -> new ArrayList<>()).add(exchange);
         }
-
-        VisibilityHeartbeat heartbeat = this.heartbeat;
-        Acknowledgements acks = new Acknowledgements(heartbeat);
-        List<SqsMessage> messages = batch.stream().map(SqsMessage::of).toList();
-        BooleanSupplier outOfTime = () -> false;
         if (heartbeat != null) {
             heartbeat.started(messages);
-        } else {
-            long deadline = receivedAt + TimeUnit.SECONDS.toNanos(visibilitySeconds()) / 2;
-            outOfTime = () -> System.nanoTime() - deadline > 0;
-        }
-        try {
-            if (groups.size() == 1) {
-                runGroup(groups.values().iterator().next(), acks, outOfTime);
-            } else {
-                List<CompletableFuture<Void>> running = new ArrayList<>(groups.size());
-                for (List<Exchange> group : groups.values()) {
-                    BooleanSupplier groupOutOfTime = outOfTime;
-                    running.add(CompletableFuture.runAsync(() -> runGroup(group, acks, groupOutOfTime), groupWorkers));
-                }
-                CompletableFuture.allOf(running.toArray(CompletableFuture[]::new)).join();
-            }
-        } finally {
-            if (heartbeat != null) {
-                messages.forEach(heartbeat::finished);
-            }
         }
 
-        Runnable acknowledge = () -> {
-            // delete before releasing: a released message of a group must not pass a success still in flight
-            deleteAll(acks.delete, receivedAt);
-            changeVisibility(acks.release, 0);
-            if (options.failedVisibilityTimeout() >= 0) {
-                changeVisibility(acks.keep, options.failedVisibilityTimeout());
-            }
-        };
-        if (heartbeat != null) {
-            heartbeat.acknowledge(acknowledge);
-        } else {
-            acknowledge.run();
+        BatchAcknowledgement acknowledgement = new BatchAcknowledgement(groups.size(),
+                done -> delete(done, receivedAt), this::later);
+        List<GroupRun> runs = new ArrayList<>(groups.size());
+        for (List<Exchange> group : groups.values()) {
+            runs.add(new GroupRun(group, acknowledgement, receivedAt));
         }
-        stats.released.add(acks.release.size());
-        stats.kept.add(acks.keep.size());
-        boolean failed = acks.delete.isEmpty() && !acks.keep.isEmpty();
+        if (runs.size() == 1) {
+            runs.get(0).run();
+        } else {
+            for (GroupRun run : runs) {
+                execute(run);
+            }
+        }
+        // every group finished (deleted with as few calls as possible) or is being retried in place
+        acknowledgement.awaitSettledAndFlush();
+        return batch.size();
+    }
+
+    /** Deletes finished messages, and only then stops extending their visibility. */
+    private void delete(List<SqsMessage> done, long receivedAt) {
+        if (heartbeat != null) {
+            heartbeat.delete(done, () -> acknowledger.delete(done, receivedAt));
+        } else {
+            acknowledger.delete(done, receivedAt);
+        }
+    }
+
+    /** Gives messages back to SQS, visible again after {@code seconds}. */
+    private void giveBack(List<SqsMessage> messages, int seconds) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        if (heartbeat != null) {
+            heartbeat.release(messages, seconds);
+        } else {
+            acknowledger.changeVisibility(messages, seconds, message -> true);
+        }
+    }
+
+    private void execute(Runnable task) {
+        ExecutorService workers = groupWorkers;
+        try {
+            if (workers == null) {
+                throw new RejectedExecutionException("stopped");
+            }
+            workers.execute(task);
+        } catch (RejectedExecutionException stopped) {
+            // the consumer is stopping: run here, where the run sees it and gives its messages back
+            task.run();
+        }
+    }
+
+    private void later(Runnable task) {
+        try {
+            timer.schedule(() -> execute(task), BatchAcknowledgement.MAX_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException | NullPointerException stopped) {
+            execute(task);
+        }
+    }
+
+    private void recordAttempt(boolean failed) {
         boolean wasOpen = breaker.isOpen();
         breaker.record(failed);
         if (!wasOpen && breaker.isOpen()) {
             stats.breakerOpenings.increment();
-            LOG.warn("{}: {} failed batches in a row, not receiving for {} s so that messages keep their receive counts",
-                    getConfiguration().getQueueName(), options.breakerThreshold(), options.breakerOpenSeconds());
+            LOG.warn("{}: {} failed attempts in a row, not receiving new messages for {} s", getConfiguration().getQueueName(),
+                    options.breakerThreshold(), options.breakerOpenSeconds());
         }
-        return batch.size();
     }
 
-    private void runGroup(List<Exchange> group, Acknowledgements acks, BooleanSupplier outOfTime) {
-        boolean stopped = false;
-        for (Exchange exchange : group) {
-            SqsMessage message = SqsMessage.of(exchange);
-            if (stopped || !isRunAllowed() || outOfTime.getAsBoolean()) {
-                // not processed: make it visible again so that it is redelivered after what stopped the group
-                acks.add(acks.release, message);
-                continue;
+    private int visibilitySeconds() {
+        Integer configured = getConfiguration().getVisibilityTimeout();
+        return configured != null && configured > 0 ? configured : DEFAULT_VISIBILITY_SECONDS;
+    }
+
+    /**
+     * The messages of one group of one batch, run in order on the group workers. Only one thread runs it at a time:
+     * a retry is scheduled only after the attempt before it has returned.
+     */
+    private final class GroupRun implements Runnable {
+
+        private final List<Exchange> exchanges;
+        private final List<SqsMessage> messages;
+        private final BatchAcknowledgement batch;
+        private final long receivedAt;
+        private final List<SqsMessage> done = new ArrayList<>();
+        /** True while a retry of the head is scheduled and not yet started. */
+        private final AtomicBoolean waiting = new AtomicBoolean();
+        private boolean settled;
+        private int next;
+        // the head's attempts in this delivery
+        private Map<String, Object> headHeaders;
+        private int failedAttempts;
+        private int poisonFailures;
+        private long successMark;
+        private boolean lastAttempt;
+
+        GroupRun(List<Exchange> exchanges, BatchAcknowledgement batch, long receivedAt) {
+            this.exchanges = exchanges;
+            this.messages = exchanges.stream().map(SqsMessage::of).toList();
+            this.batch = batch;
+            this.receivedAt = receivedAt;
+        }
+
+        @Override
+        public void run() {
+            while (next < exchanges.size()) {
+                if (!isRunAllowed() || outOfTime()) {
+                    // not processed: visible again at once, so that it is redelivered after what stopped the group
+                    stats.released.add(exchanges.size() - next);
+                    giveBack(messages.subList(next, messages.size()), 0);
+                    finish();
+                    return;
+                }
+                Exchange exchange = attempt();
+                process(exchange);
+                if (!exchange.isFailed()) {
+                    successes.incrementAndGet();
+                    recordAttempt(false);
+                    done.add(messages.get(next));
+                    next++;
+                    resetHead();
+                    continue;
+                }
+                recordAttempt(true);
+                if (!hold(exchange)) {
+                    return;
+                }
+                finish();
+                return;
             }
-            process(exchange);
-            if (exchange.isFailed()) {
-                stopped = true;
-                acks.add(acks.keep, message);
+            finish();
+        }
+
+        /** The exchange for the head's next attempt: the received one first, then a fresh copy of it. */
+        private Exchange attempt() {
+            Exchange received = exchanges.get(next);
+            if (failedAttempts == 0) {
+                headHeaders = new HashMap<>(received.getMessage().getHeaders());
+                successMark = successes.get();
+                received.setProperty(ATTEMPT, 1);
+                return received;
+            }
+            Exchange retry = createExchange(true);
+            retry.getMessage().setBody(messages.get(next).body());
+            retry.getMessage().setHeaders(new HashMap<>(headHeaders));
+            retry.setProperty(SqsMessage.PROPERTY, messages.get(next));
+            retry.setProperty(ATTEMPT, failedAttempts + 1);
+            if (lastAttempt) {
+                retry.setProperty(LAST_ATTEMPT, true);
+            }
+            return retry;
+        }
+
+        /**
+         * After a failed attempt of the head: schedules a retry in place and returns false, or gives the head and its
+         * followers back to SQS and returns true (held too long, no heartbeat to hold with, or stopping).
+         */
+        private boolean hold(Exchange failed) {
+            SqsMessage head = messages.get(next);
+            failedAttempts++;
+            long now = successes.get();
+            if (now > successMark) {
+                poisonFailures++;
+            }
+            successMark = now;
+            long heldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedAt);
+            if (heartbeat == null || !isRunAllowed() || heldMillis >= TimeUnit.SECONDS.toMillis(options.maxHoldSeconds())) {
+                if (heartbeat != null && isRunAllowed()) {
+                    LOG.warn("{}: message {} (group {}) failed for {} s, longer than maxHoldSeconds; it goes back to SQS",
+                            head.queue(), head.messageId(), head.groupId(), heldMillis / 1000);
+                }
+                int seconds = isRunAllowed() ? Math.max(0, options.failedVisibilityTimeout()) : 0;
+                stats.kept.increment();
+                stats.released.add(messages.size() - next - 1);
+                giveBack(messages.subList(next, messages.size()), seconds);
+                return true;
+            }
+            if (options.poisonAttempts() > 0 && poisonFailures >= options.poisonAttempts()) {
+                lastAttempt = true;
+            }
+            long delay = options.retryDelayMs(failedAttempts);
+            LOG.warn("{}: message {} (group {}, attempt {}) failed, its group waits; trying again in {} ms: {}", head.queue(),
+                    head.messageId(), head.groupId(), failedAttempts, delay, String.valueOf(failed.getException()));
+            LOG.debug("{}: failure of message {}", head.queue(), head.messageId(), failed.getException());
+            stats.retried.increment();
+            // what the group finished before its head failed is acknowledged now, and the poller may go on
+            settle();
+            waiting.set(true);
+            waitingRetries.add(this);
+            try {
+                timer.schedule(() -> {
+                    if (waiting.compareAndSet(true, false)) {
+                        waitingRetries.remove(this);
+                        execute(this);
+                    }
+                }, delay, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException | NullPointerException stopped) {
+                releaseIfWaiting();
+            }
+            return false;
+        }
+
+        /** Gives the held group back to SQS if its retry has not started; used when the consumer stops. */
+        void releaseIfWaiting() {
+            if (waiting.compareAndSet(true, false)) {
+                waitingRetries.remove(this);
+                stats.released.add(messages.size() - next);
+                giveBack(messages.subList(next, messages.size()), 0);
+                finish();
+            }
+        }
+
+        private void resetHead() {
+            headHeaders = null;
+            failedAttempts = 0;
+            poisonFailures = 0;
+            lastAttempt = false;
+        }
+
+        private boolean outOfTime() {
+            // without the heartbeat nothing keeps a message invisible: start none after half the visibility timeout
+            return heartbeat == null
+                    && System.nanoTime() - receivedAt > TimeUnit.SECONDS.toNanos(visibilitySeconds()) / 2;
+        }
+
+        private void settle() {
+            if (!settled) {
+                settled = true;
+                batch.settle(done);
+                done.clear();
+            }
+        }
+
+        /** The group is over: its successes are deleted (with the batch's, if the batch still runs). */
+        private void finish() {
+            if (settled) {
+                if (!done.isEmpty()) {
+                    delete(List.copyOf(done), receivedAt);
+                    done.clear();
+                }
             } else {
-                acks.add(acks.delete, message);
+                settle();
             }
         }
     }
@@ -207,85 +420,6 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             getProcessor().process(exchange);
         } catch (Exception e) {
             exchange.setException(e);
-        }
-        Exception failure = exchange.getException();
-        if (failure != null) {
-            SqsMessage message = SqsMessage.of(exchange);
-            LOG.warn("{}: message {} (group {}, receive {}) kept in SQS for redelivery, its group waits: {}",
-                    message.queue(), message.messageId(), message.groupId(), message.receiveCount(), failure.toString());
-            LOG.debug("{}: failure of message {}", message.queue(), message.messageId(), failure);
-        }
-    }
-
-    private void deleteAll(Queue<SqsMessage> messages, long receivedAt) {
-        forEachChunk(messages, chunk -> {
-            List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>(chunk.size());
-            for (int i = 0; i < chunk.size(); i++) {
-                entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
-                        .receiptHandle(chunk.get(i).receiptHandle()).build());
-            }
-            var response = getClient().deleteMessageBatch(b -> b.queueUrl(getQueueUrl()).entries(entries));
-            long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - receivedAt);
-            for (int i = 0; i < response.successful().size(); i++) {
-                stats.latency.recordMicros(micros);
-            }
-            stats.deleted.add(response.successful().size());
-            return response.failed();
-        }, "delete");
-    }
-
-    private void changeVisibility(Collection<SqsMessage> messages, int seconds) {
-        forEachChunk(messages, chunk -> {
-            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(chunk.size());
-            for (int i = 0; i < chunk.size(); i++) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder().id(Integer.toString(i))
-                        .receiptHandle(chunk.get(i).receiptHandle()).visibilityTimeout(seconds).build());
-            }
-            return getClient().changeMessageVisibilityBatch(b -> b.queueUrl(getQueueUrl()).entries(entries)).failed();
-        }, "change visibility of");
-    }
-
-    private void forEachChunk(Collection<SqsMessage> messages, Function<List<SqsMessage>, List<BatchResultErrorEntry>> call,
-            String what) {
-        List<SqsMessage> all = new ArrayList<>(messages);
-        for (int from = 0; from < all.size(); from += SQS_BATCH_LIMIT) {
-            List<SqsMessage> chunk = all.subList(from, Math.min(all.size(), from + SQS_BATCH_LIMIT));
-            try {
-                for (BatchResultErrorEntry error : call.apply(chunk)) {
-                    SqsMessage message = chunk.get(Integer.parseInt(error.id()));
-                    stats.acknowledgeErrors.increment();
-                    LOG.warn("{}: could not {} message {} ({}: {}); SQS will deliver it again",
-                            message.queue(), what, message.messageId(), error.code(), error.message());
-                }
-            } catch (SdkException e) {
-                stats.acknowledgeErrors.add(chunk.size());
-                LOG.warn("{}: could not {} {} messages; SQS will deliver them again", getConfiguration().getQueueName(),
-                        what, chunk.size(), e);
-            }
-        }
-    }
-
-    private int visibilitySeconds() {
-        Integer configured = getConfiguration().getVisibilityTimeout();
-        return configured != null && configured > 0 ? configured : DEFAULT_VISIBILITY_SECONDS;
-    }
-
-    /** What to do with each message of a batch once it is done; filled from several group workers. */
-    private static final class Acknowledgements {
-        final Queue<SqsMessage> delete = new ConcurrentLinkedQueue<>();
-        final Queue<SqsMessage> keep = new ConcurrentLinkedQueue<>();
-        final Queue<SqsMessage> release = new ConcurrentLinkedQueue<>();
-        final VisibilityHeartbeat heartbeat;
-
-        Acknowledgements(VisibilityHeartbeat heartbeat) {
-            this.heartbeat = heartbeat;
-        }
-
-        void add(Queue<SqsMessage> outcome, SqsMessage message) {
-            outcome.add(message);
-            if (heartbeat != null) {
-                heartbeat.finished(message);
-            }
         }
     }
 }

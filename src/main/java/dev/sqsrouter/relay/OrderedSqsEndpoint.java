@@ -24,6 +24,7 @@ public class OrderedSqsEndpoint extends Sqs2Endpoint {
         if (configuration.getAttributeNames() == null || configuration.getAttributeNames().isBlank()) {
             configuration.setAttributeNames("All");
         }
+        requireGroupIds(configuration.getQueueName(), configuration.getAttributeNames());
         OrderedSqsConsumer consumer = new OrderedSqsConsumer(this, processor, options, stats);
         configureConsumer(consumer);
         consumer.setMaxMessagesPerPoll(getMaxMessagesPerPoll());
@@ -44,6 +45,20 @@ public class OrderedSqsEndpoint extends Sqs2Endpoint {
             }
         }
         super.doInit();
+    }
+
+    /** A FIFO queue read without its group ids would run every message as a group of its own: out of order. */
+    static void requireGroupIds(String queueName, String attributeNames) {
+        if (!queueName.endsWith(".fifo")) {
+            return;
+        }
+        for (String name : attributeNames.split(",")) {
+            if (name.trim().equals("All") || name.trim().equals("MessageGroupId")) {
+                return;
+            }
+        }
+        throw new IllegalArgumentException("sqs-ordered:" + queueName + " is a FIFO queue but attributeNames=" + attributeNames
+                + " leaves out MessageGroupId, so per-group order cannot hold: add MessageGroupId (or All), or leave attributeNames unset");
     }
 
     public RelayStats getStats() {

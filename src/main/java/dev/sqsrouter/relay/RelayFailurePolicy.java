@@ -12,8 +12,10 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * <li>malformed message: failure store, then handled (deleted)</li>
  * <li>business failure (status_code != 200, or 4xx other than 408/429): failure store + dead-letter queue, then
  * handled (deleted)</li>
- * <li>anything else (refused, timeout, 5xx, 408, 429, the store failing): bounded retry with exponential backoff,
- * then left on the exchange, so the consumer keeps the message in SQS and stops its group</li>
+ * <li>anything else (refused, timeout, 5xx, 408, 429, the store failing): left on the exchange, so the consumer holds
+ * the message and its group in flight and retries it in place with backoff</li>
+ * <li>on the consumer's last attempt of a message that kept failing while the target answered others (a poison
+ * message): failure store as POISON, then handled (deleted)</li>
  * </ul>
  */
 public class RelayFailurePolicy extends RouteConfigurationBuilder {
@@ -39,15 +41,17 @@ public class RelayFailurePolicy extends RouteConfigurationBuilder {
                     .log(LoggingLevel.WARN, "${routeId}: business failure of ${exchangeProperty[sqsrouter.message].messageId()} parked: HTTP ${exception.statusCode}")
                     .bean("failureParking", "parkBusinessFailure")
                 .end()
+                // the consumer's last attempt of a message that kept failing while the target answered others
                 .onException(Exception.class)
-                    .maximumRedeliveries("{{relay.retry.attempts:3}}")
-                    .redeliveryDelay("{{relay.retry.delay-ms:200}}")
-                    .useExponentialBackOff()
-                    .backOffMultiplier(2)
-                    .maximumRedeliveryDelay("{{relay.retry.max-delay-ms:5000}}")
-                    .retryAttemptedLogLevel(LoggingLevel.WARN)
-                    .retriesExhaustedLogLevel(LoggingLevel.WARN)
-                    .logStackTrace(false)
+                    .onWhen(exchangeProperty(OrderedSqsConsumer.LAST_ATTEMPT).isEqualTo(true))
+                    .handled(true)
+                    .log(LoggingLevel.WARN, "${routeId}: ${exchangeProperty[sqsrouter.message].messageId()} parked after ${exchangeProperty[sqsrouter.attempt]} attempts failed while the target answered other messages: ${exception.message}")
+                    .bean("failureParking", "parkPoison")
+                .end()
+                // transient: no retry here; the consumer retries in place, holding the message and its group in flight
+                .onException(Exception.class)
+                    .maximumRedeliveries(0)
+                    .logExhausted(false)
                     .handled(false)
                 .end();
     }

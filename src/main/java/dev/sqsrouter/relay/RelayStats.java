@@ -12,6 +12,8 @@ public final class RelayStats {
     final LongAdder deleted = new LongAdder();
     final LongAdder kept = new LongAdder();
     final LongAdder released = new LongAdder();
+    /** Attempts that failed and were followed by a retry in place (the message held in flight meanwhile). */
+    final LongAdder retried = new LongAdder();
     final LongAdder acknowledgeErrors = new LongAdder();
     final LongAdder breakerOpenings = new LongAdder();
     /** Messages whose visibility timeout was extended while their batch ran (one per message and extension). */
@@ -37,6 +39,10 @@ public final class RelayStats {
         return released.sum();
     }
 
+    public long retried() {
+        return retried.sum();
+    }
+
     public long visibilityExtensions() {
         return visibilityExtensions.sum();
     }
@@ -56,6 +62,7 @@ public final class RelayStats {
         map.put("deleted", deleted());
         map.put("keptForRedelivery", kept());
         map.put("releasedUnprocessed", released());
+        map.put("retriedInPlace", retried());
         map.put("acknowledgeErrors", acknowledgeErrors.sum());
         map.put("breaker", breakerState());
         map.put("breakerOpenings", breakerOpenings.sum());

@@ -5,56 +5,83 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Consumer;
+import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the messages of running batches invisible: each run extends the visibility timeout of every message that
- * has started and not finished. One per consumer, run on a schedule (a third of the visibility timeout).
+ * Keeps received messages invisible until their own acknowledgement is done: each run extends the visibility
+ * timeout of every message that was received and is not yet deleted or given back. One per consumer, run on a
+ * schedule (a third of the visibility timeout) by a single thread.
  * <p>
- * An acknowledgement (delete, visibility change) of finished messages runs through {@link #acknowledge} and so never
- * overlaps an extension: an extension that had already picked a message up ends before that message is deleted.
+ * Nothing here holds a lock across a call to SQS. A delete may overlap an extension (SQS then refuses the extension
+ * of a deleted message, which is harmless); a visibility change that gives messages back (a release) must not be
+ * overtaken by an extension that would hide them again, so releases run on the heartbeat's own thread, after any
+ * extension under way.
  */
 final class VisibilityHeartbeat implements Runnable {
 
-    private final Map<String, SqsMessage> running = new ConcurrentHashMap<>();
-    private final ReadWriteLock extending = new ReentrantReadWriteLock();
-    private final Consumer<List<SqsMessage>> extend;
+    private static final Logger LOG = LoggerFactory.getLogger(VisibilityHeartbeat.class);
 
-    /** @param extend extends the visibility timeout of the given messages (SQS batches of ten, errors logged) */
-    VisibilityHeartbeat(Consumer<List<SqsMessage>> extend) {
-        this.extend = extend;
+    private final Map<String, SqsMessage> running = new ConcurrentHashMap<>();
+    private final BiConsumer<List<SqsMessage>, Integer> changeVisibility;
+    private final int extendToSeconds;
+    private final Executor serial;
+
+    /**
+     * @param changeVisibility sets the visibility timeout of the given messages (SQS batches of ten, errors logged)
+     * @param extendToSeconds  what each run sets the running messages' visibility timeout to
+     * @param serial           the heartbeat's own thread, on which releases run
+     */
+    VisibilityHeartbeat(BiConsumer<List<SqsMessage>, Integer> changeVisibility, int extendToSeconds, Executor serial) {
+        this.changeVisibility = changeVisibility;
+        this.extendToSeconds = extendToSeconds;
+        this.serial = serial;
     }
 
     void started(Collection<SqsMessage> messages) {
         messages.forEach(message -> running.put(message.receiptHandle(), message));
     }
 
-    void finished(SqsMessage message) {
-        running.remove(message.receiptHandle());
+    /** Runs the delete of these messages and only then stops extending them, whatever the delete's outcome. */
+    void delete(Collection<SqsMessage> messages, Runnable delete) {
+        try {
+            delete.run();
+        } finally {
+            finished(messages);
+        }
     }
 
-    /** Runs an acknowledgement of finished messages, never at the same time as an extension. */
-    void acknowledge(Runnable acknowledgement) {
-        extending.readLock().lock();
-        try {
-            acknowledgement.run();
-        } finally {
-            extending.readLock().unlock();
+    private void finished(Collection<SqsMessage> messages) {
+        messages.forEach(message -> running.remove(message.receiptHandle()));
+    }
+
+    boolean isRunning(SqsMessage message) {
+        return running.containsKey(message.receiptHandle());
+    }
+
+    /** Gives messages back to SQS (visible again after {@code seconds}), after any extension under way. */
+    void release(Collection<SqsMessage> messages, int seconds) {
+        if (messages.isEmpty()) {
+            return;
         }
+        List<SqsMessage> released = List.copyOf(messages);
+        finished(released);
+        serial.execute(() -> changeVisibility.accept(released, seconds));
     }
 
     @Override
     public void run() {
-        extending.writeLock().lock();
         try {
             List<SqsMessage> unfinished = new ArrayList<>(running.values());
             if (!unfinished.isEmpty()) {
-                extend.accept(unfinished);
+                changeVisibility.accept(unfinished, extendToSeconds);
             }
-        } finally {
-            extending.writeLock().unlock();
+        } catch (RuntimeException e) {
+            // a scheduled task that throws is never run again: log, and extend on the next run
+            LOG.warn("visibility extension failed; the next run tries again", e);
         }
     }
 }

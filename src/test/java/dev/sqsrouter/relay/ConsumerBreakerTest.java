@@ -44,6 +44,22 @@ class ConsumerBreakerTest {
     }
 
     @Test
+    void failuresWhileOpenDoNotProlongItsPeriod() {
+        ConsumerBreaker breaker = new ConsumerBreaker(1, 300);
+        breaker.record(true);
+        assertTrue(breaker.isOpen());
+        // retries in place go on failing while it is open: it still closes when its period is over
+        Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> {
+            if (!breaker.isOpen()) {
+                return true;
+            }
+            breaker.record(true);
+            return false;
+        });
+        assertEquals("HALF_OPEN", breaker.state());
+    }
+
+    @Test
     void awaitClosedReturnsWhenTheConsumerStops() throws InterruptedException {
         ConsumerBreaker breaker = new ConsumerBreaker(1, 60_000);
         breaker.record(true);

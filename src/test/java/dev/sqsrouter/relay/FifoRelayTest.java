@@ -137,10 +137,11 @@ class FifoRelayTest extends RelayTestSupport {
     }
 
     @Test
-    void transientFailuresEndInTheStoreThroughRedriveAndTheArchiver() {
+    void aMessageFailingLongerThanTheMaximumHoldEndsInTheStoreThroughRedriveAndTheArchiver() {
         target.forceHttpStatus(503);
         sendToQueue("queue-2", "r", loadScriptMessage("r", 1, 200));
-        // maxReceiveCount (5 here) failed receives, then SQS moves it to the dead-letter queue, the archiver stores it
+        // held and retried in place for relay.retry.max-hold-seconds (1 s here), then given back to SQS; after
+        // maxReceiveCount (5) such deliveries SQS moves it to the dead-letter queue, and the archiver stores it
         await().atMost(60, SECONDS).until(() -> failures("queue-2", "r").size() == 1);
         FailureRecord record = failures("queue-2", "r").get(0);
         assertEquals(FailureClass.REDRIVEN, record.failureClass());
@@ -153,6 +154,8 @@ class FifoRelayTest extends RelayTestSupport {
     protected void overrideProperties(java.util.Properties properties) {
         // the breaker would pause the redrive test; it has a test of its own
         properties.setProperty("relay.breaker.threshold", "0");
+        // a failing message goes back to SQS after a second of retries in place (11 hours as shipped)
+        properties.setProperty("relay.retry.max-hold-seconds", "1");
     }
 
     private static MessageAttributeValue text(String value) {

@@ -93,9 +93,10 @@ public abstract class RelayTestSupport extends AppTestSupport {
         properties.setProperty("relay.wait-time-seconds", "1");
         properties.setProperty("relay.visibility-timeout", "20");
         properties.setProperty("relay.failed-visibility-seconds", "1");
-        properties.setProperty("relay.retry.attempts", "2");
         properties.setProperty("relay.retry.delay-ms", "20");
         properties.setProperty("relay.retry.max-delay-ms", "100");
+        properties.setProperty("s3events.retry.delay-ms", "20");
+        properties.setProperty("s3events.retry.max-delay-ms", "100");
         properties.setProperty("relay.http.connect-timeout-ms", "500");
         properties.setProperty("relay.http.response-timeout-ms", "2000");
         // the app as shipped consumes the S3 event queues and their dead-letter queues too: queues of this test, and

@@ -3,72 +3,125 @@ package dev.sqsrouter.relay;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
 class VisibilityHeartbeatTest {
 
+    private static final int EXTEND_TO = 30;
+
     private static SqsMessage message(String id) {
         return new SqsMessage("q.fifo", id, "receipt-" + id, "g", "1", 1, Instant.EPOCH, Instant.EPOCH, "{}", null);
     }
 
-    @Test
-    void extendsWhatHasStartedAndNotFinished() {
-        List<List<String>> extended = new CopyOnWriteArrayList<>();
-        VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(
-                messages -> extended.add(messages.stream().map(SqsMessage::messageId).sorted().toList()));
-        heartbeat.run();
-        assertEquals(List.of(), extended, "nothing running, nothing to extend");
+    /** What each visibility change did: "seconds:ids" in call order. */
+    private final List<String> changes = new CopyOnWriteArrayList<>();
 
-        SqsMessage a = message("a");
-        SqsMessage b = message("b");
-        SqsMessage c = message("c");
-        heartbeat.started(List.of(a, b, c));
-        heartbeat.run();
-        heartbeat.finished(b);
-        heartbeat.run();
-        heartbeat.finished(a);
-        heartbeat.finished(c);
-        heartbeat.run();
-        assertEquals(List.of(List.of("a", "b", "c"), List.of("a", "c")), extended);
+    private void record(List<SqsMessage> messages, int seconds) {
+        changes.add(seconds + ":" + String.join(",", messages.stream().map(SqsMessage::messageId).sorted().toList()));
     }
 
     @Test
-    void anAcknowledgementWaitsForTheExtensionUnderWay() throws Exception {
-        CountDownLatch extensionEntered = new CountDownLatch(1);
-        CountDownLatch extensionMayEnd = new CountDownLatch(1);
-        VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(messages -> {
-            extensionEntered.countDown();
+    void eachMessageIsExtendedUntilItsDeleteReturns() throws Exception {
+        VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(this::record, EXTEND_TO, Runnable::run);
+        heartbeat.run();
+        assertEquals(List.of(), changes, "nothing received, nothing to extend");
+
+        SqsMessage a = message("a");
+        SqsMessage b = message("b");
+        heartbeat.started(List.of(a, b));
+        CountDownLatch deleteMayReturn = new CountDownLatch(1);
+        CountDownLatch deleting = new CountDownLatch(1);
+        Thread delete = new Thread(() -> heartbeat.delete(List.of(a), () -> {
+            deleting.countDown();
             try {
-                extensionMayEnd.await();
+                deleteMayReturn.await();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-        });
+        }), "delete");
+        delete.start();
+        deleting.await();
+
+        // a's outcome is known and its delete is under way (a slow call): it must stay invisible until the delete returns
+        heartbeat.run();
+        deleteMayReturn.countDown();
+        delete.join(10_000);
+        heartbeat.run();
+        assertEquals(List.of(EXTEND_TO + ":a,b", EXTEND_TO + ":b"), changes);
+    }
+
+    @Test
+    void aDeleteThatFailsStillEndsTheExtensions() {
+        VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(this::record, EXTEND_TO, Runnable::run);
         SqsMessage a = message("a");
         heartbeat.started(List.of(a));
-        Thread extension = new Thread(heartbeat, "extension");
-        extension.start();
-        await().atMost(10, SECONDS).until(() -> extensionEntered.getCount() == 0);
+        try {
+            heartbeat.delete(List.of(a), () -> {
+                throw new IllegalStateException("SQS refused the delete");
+            });
+        } catch (IllegalStateException expected) {
+            // the caller logs it; SQS will deliver the message again
+        }
+        heartbeat.run();
+        assertEquals(List.of(), changes);
+    }
 
-        // the message finishes while the extension that picked it up is still at SQS: its delete must wait
-        heartbeat.finished(a);
-        AtomicBoolean acknowledged = new AtomicBoolean();
-        Thread acknowledgement = new Thread(() -> heartbeat.acknowledge(() -> acknowledged.set(true)), "acknowledgement");
-        acknowledgement.start();
-        await().atMost(10, SECONDS).until(() -> acknowledgement.getState() == Thread.State.WAITING);
-        assertFalse(acknowledged.get());
+    @Test
+    void aReleaseRunsAfterTheExtensionUnderWayAndIsNotUndoneByIt() throws Exception {
+        ExecutorService serial = Executors.newSingleThreadExecutor();
+        try {
+            CountDownLatch extensionEntered = new CountDownLatch(1);
+            CountDownLatch extensionMayEnd = new CountDownLatch(1);
+            VisibilityHeartbeat heartbeat = new VisibilityHeartbeat((messages, seconds) -> {
+                if (seconds == EXTEND_TO) {
+                    extensionEntered.countDown();
+                    try {
+                        extensionMayEnd.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                record(messages, seconds);
+            }, EXTEND_TO, serial);
+            SqsMessage a = message("a");
+            heartbeat.started(List.of(a));
+            serial.execute(heartbeat);
+            extensionEntered.await();
 
-        extensionMayEnd.countDown();
-        await().atMost(10, SECONDS).untilTrue(acknowledged);
-        extension.join(10_000);
-        acknowledgement.join(10_000);
+            // given back while the extension that picked it up is still at SQS: the release must land after it
+            heartbeat.release(List.of(a), 0);
+            extensionMayEnd.countDown();
+            await().atMost(10, SECONDS).until(() -> changes.size() == 2);
+            assertEquals(List.of(EXTEND_TO + ":a", "0:a"), changes);
+            heartbeat.run();
+            assertEquals(2, changes.size(), "a released message is no longer extended");
+        } finally {
+            serial.shutdownNow();
+        }
+    }
+
+    @Test
+    void aFailedExtensionDoesNotEndTheSchedule() {
+        AtomicInteger calls = new AtomicInteger();
+        VisibilityHeartbeat heartbeat = new VisibilityHeartbeat((messages, seconds) -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new IllegalStateException("SQS unreachable");
+            }
+            record(messages, seconds);
+        }, EXTEND_TO, Runnable::run);
+        heartbeat.started(List.of(message("a")));
+        // run by a scheduled executor: a run that threw would end the schedule, so a run must not throw
+        heartbeat.run();
+        heartbeat.run();
+        assertEquals(List.of(EXTEND_TO + ":a"), changes);
     }
 }

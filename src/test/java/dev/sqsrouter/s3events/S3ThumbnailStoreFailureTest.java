@@ -32,8 +32,10 @@ class S3ThumbnailStoreFailureTest extends S3EventsTestSupport {
 
         sendEvent(THUMBNAILS, S3EventFixtures.snsNotification(S3EventFixtures.s3Event(BUCKET, key, "ObjectCreated:Put", image.length)));
 
-        await().atMost(20, SECONDS).until(() -> s3Stats(THUMBNAILS).kept() >= 1);
+        // retried in place, the message held in flight
+        await().atMost(20, SECONDS).until(() -> s3Stats(THUMBNAILS).retried() >= 1);
         assertEquals(1, messagesIn(s3Queue(THUMBNAILS)));
+        assertEquals(1, s3Stats(THUMBNAILS).received());
         assertTrue(s3Failures(THUMBNAILS).isEmpty(), "an S3 error on the write is not a business failure");
 
         createBucket(thumbnailBucket);

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -35,6 +37,10 @@ public final class SampleResponseServer implements AutoCloseable {
     private final AtomicInteger forcedHttpStatus = new AtomicInteger();
     /** While closed (count 1), requests are recorded but not answered. */
     private volatile CountDownLatch answering = new CountDownLatch(0);
+    /** Groups (data.MessageGroupID) whose requests are held until {@link #answerGroup}. */
+    private final Map<String, CountDownLatch> heldGroups = new ConcurrentHashMap<>();
+    /** HTTP status forced for one message (group#transSeq), e.g. a poison 503. */
+    private final Map<String, Integer> forcedForMessage = new ConcurrentHashMap<>();
 
     private SampleResponseServer(int port, Path log) throws IOException {
         this.log = log;
@@ -77,6 +83,24 @@ public final class SampleResponseServer implements AutoCloseable {
         answering.countDown();
     }
 
+    /** Record the requests of one group (data.MessageGroupID) but answer none of them until {@link #answerGroup}. */
+    public void holdGroup(String group) {
+        heldGroups.put(group, new CountDownLatch(1));
+    }
+
+    /** Answer the held requests of a group and every later one. */
+    public void answerGroup(String group) {
+        CountDownLatch held = heldGroups.remove(group);
+        if (held != null) {
+            held.countDown();
+        }
+    }
+
+    /** Answer every request for one message (data.MessageGroupID and data.transSeq) with this HTTP status. */
+    public void forceHttpStatusFor(String group, int transSeq, int status) {
+        forcedForMessage.put(group + "#" + transSeq, status);
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!"POST".equals(exchange.getRequestMethod())) {
@@ -98,20 +122,38 @@ public final class SampleResponseServer implements AutoCloseable {
                 Files.writeString(log, body.replace('\n', ' ') + "\n", StandardCharsets.UTF_8,
                         StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
-            int forced = forcedHttpStatus.get();
-            if (forced != 0) {
-                send(exchange, forced, "{\"detail\":\"forced status " + forced + "\"}");
-                return;
-            }
             JsonNode request;
             try {
                 request = JSON.readTree(body);
             } catch (IOException e) {
+                request = null;
+            }
+            JsonNode data = request == null ? null : request.path("data");
+            if (data != null) {
+                CountDownLatch held = heldGroups.get(data.path("MessageGroupID").asText());
+                if (held != null) {
+                    try {
+                        held.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+            int forced = forcedHttpStatus.get();
+            if (forced == 0 && data != null) {
+                forced = forcedForMessage.getOrDefault(data.path("MessageGroupID").asText() + "#" + data.path("transSeq").asText(), 0);
+            }
+            if (forced != 0) {
+                send(exchange, forced, "{\"detail\":\"forced status " + forced + "\"}");
+                return;
+            }
+            if (request == null) {
                 send(exchange, 422, "{\"detail\":\"body is not JSON\"}");
                 return;
             }
             ObjectNode answer = JSON.createObjectNode();
-            JsonNode status = request.path("data").path("http_status");
+            JsonNode status = data.path("http_status");
             answer.set("status_code", status.isMissingNode() ? JSON.getNodeFactory().numberNode(200) : status);
             answer.set("content", request);
             send(exchange, 200, JSON.writeValueAsString(answer));
@@ -130,6 +172,7 @@ public final class SampleResponseServer implements AutoCloseable {
     @Override
     public void close() {
         answer();
+        heldGroups.values().forEach(CountDownLatch::countDown);
         server.stop(0);
     }
 }

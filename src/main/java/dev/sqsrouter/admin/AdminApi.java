@@ -192,6 +192,7 @@ public class AdminApi {
         json.put("sequence", record.sequence());
         json.put("key", record.sortKey());
         json.put("messageId", record.messageId());
+        json.put("idempotencyKey", record.replayIdempotencyKey());
         json.put("status", entry.status().name());
         json.put("class", record.failureClass().name());
         json.put("reason", record.reason());

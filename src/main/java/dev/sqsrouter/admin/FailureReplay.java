@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  * each REPLAYED. A record is sent, then marked (conditionally: only an OPEN record becomes REPLAYED); its
  * deduplication id is derived from the record, so a replay repeated within SQS's 5-minute window after a crash
  * between the two steps does not send it twice. The first send that fails stops the replay, so that order holds.
+ * Each copy carries the record's idempotency key (or, for a record without one, its message id, which was the key),
+ * so that the response server sees the same Idempotency-Key as on the first delivery.
  */
 public class FailureReplay {
 
@@ -63,7 +65,9 @@ public class FailureReplay {
             }
             SendMessageResponse sent;
             try {
-                sent = sender.send(new IngressRequest(alias, queue, record.body(), record.group(), deduplicationId(record)));
+                // the original's key goes with the copy: the response server sees the replay as the same message again
+                sent = sender.send(new IngressRequest(alias, queue, record.body(), record.group(), deduplicationId(record),
+                        record.replayIdempotencyKey()));
             } catch (HttpApiException unavailable) {
                 return new Result(replayed, skipped, "the queue did not take the record with sequence " + record.sequence()
                         + "; it and the later records stay OPEN: replay again");

@@ -9,10 +9,25 @@ import java.time.Instant;
  * @param sequence   the FIFO SequenceNumber, or null on a standard queue
  * @param httpStatus the target's HTTP status, or null when no call was made
  * @param answer     the target's answer, truncated, or null
+ * @param idempotencyKey the Idempotency-Key the response server saw (or would have seen) for this message; a replay
+ *                   sends it again. Null in records written before the key was stored: the message id stands for it
  */
 public record FailureRecord(String queue, String group, String sequence, String messageId, String body,
         FailureClass failureClass, String reason, Integer httpStatus, String answer, int receiveCount,
-        Instant firstReceivedAt, Instant recordedAt) {
+        Instant firstReceivedAt, Instant recordedAt, String idempotencyKey) {
+
+    /** A record without an idempotency key. */
+    public FailureRecord(String queue, String group, String sequence, String messageId, String body,
+            FailureClass failureClass, String reason, Integer httpStatus, String answer, int receiveCount,
+            Instant firstReceivedAt, Instant recordedAt) {
+        this(queue, group, sequence, messageId, body, failureClass, reason, httpStatus, answer, receiveCount,
+                firstReceivedAt, recordedAt, null);
+    }
+
+    /** The key a replay of this record carries: its idempotency key, or its message id when it has none. */
+    public String replayIdempotencyKey() {
+        return idempotencyKey != null && !idempotencyKey.isBlank() ? idempotencyKey : messageId;
+    }
 
     /** Partition key: one queue and group, so that a group's records list together. */
     public String partitionKey() {

@@ -62,6 +62,7 @@ public class FailureStore {
             item.put("firstReceivedAt", s(record.firstReceivedAt().toString()));
         }
         item.put("recordedAt", s(record.recordedAt().toString()));
+        putIfPresent(item, "idempotencyKey", record.idempotencyKey());
         item.put("status", s(FailureStatus.OPEN.name()));
         try {
             dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
@@ -164,7 +165,7 @@ public class FailureStore {
                 item.containsKey("httpStatus") ? Integer.valueOf(item.get("httpStatus").n()) : null,
                 str(item, "answer"), Integer.parseInt(item.get("receiveCount").n()),
                 item.containsKey("firstReceivedAt") ? Instant.parse(str(item, "firstReceivedAt")) : null,
-                Instant.parse(str(item, "recordedAt")));
+                Instant.parse(str(item, "recordedAt")), str(item, "idempotencyKey"));
     }
 
     private static String truncate(String text) {

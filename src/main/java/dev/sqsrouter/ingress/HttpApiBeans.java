@@ -21,7 +21,7 @@ public class HttpApiBeans implements CamelConfiguration {
 
     @PropertyInject(value = "ingress.api-keys", defaultValue = "")
     private String apiKeys;
-    @PropertyInject(value = "ingress.max-message-bytes", defaultValue = "262144")
+    @PropertyInject(value = "ingress.max-message-bytes", defaultValue = "1048576")
     private long maxMessageBytes;
     @PropertyInject(value = "camel.server.enabled", defaultValue = "false")
     private boolean serverEnabled;

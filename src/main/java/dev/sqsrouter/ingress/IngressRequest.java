@@ -13,6 +13,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.sqsrouter.relay.SqsMessage;
 
 /**
  * One accepted ingress request, as API Gateway's mapping template made it: SQS body {@code {"data":B}} with B's
@@ -22,8 +23,12 @@ import com.fasterxml.jackson.core.JsonToken;
  * @param messageBody     the SQS message body, {@code {"data":} + B + {@code }}
  * @param groupId         B.MessageGroupID; a JSON number is taken as the text it was written with ({@code 10} -> "10")
  * @param deduplicationId the Idempotency-Key, or the SHA-256 (hex) of B's bytes
+ * @param idempotencyKey  the key the response server is to see, sent as the message attribute
+ *                        {@value SqsMessage#IDEMPOTENCY_KEY_ATTRIBUTE}: the client's Idempotency-Key, or (a replay) the
+ *                        key of the original message; null: no attribute, the SQS message id is the key
  */
-public record IngressRequest(String alias, String queue, String messageBody, String groupId, String deduplicationId) {
+public record IngressRequest(String alias, String queue, String messageBody, String groupId, String deduplicationId,
+        String idempotencyKey) {
 
     public static final String GROUP_FIELD = "MessageGroupID";
     public static final String IDEMPOTENCY_HEADER = "Idempotency-Key";
@@ -32,11 +37,30 @@ public record IngressRequest(String alias, String queue, String messageBody, Str
     static final String SUFFIX = "}";
     /** Bytes the wrapper adds to B. */
     static final int WRAPPER_BYTES = PREFIX.length() + SUFFIX.length();
+    /** SQS message ids are UUIDs: a replay of a message sent without a key carries its 36-character id as the key. */
+    static final int MESSAGE_ID_LENGTH = 36;
+
+    /** A request without an idempotency-key attribute. */
+    public IngressRequest(String alias, String queue, String messageBody, String groupId, String deduplicationId) {
+        this(alias, queue, messageBody, groupId, deduplicationId, null);
+    }
+
+    /**
+     * What the idempotency-key attribute adds to the SQS message size (SQS counts an attribute's name, data type and
+     * value); for a message sent without one, the room a replay of it will need (the key is then its message id).
+     */
+    static int keyAttributeBytes(String idempotencyKey) {
+        // keys are ASCII (SqsIds): one byte per character
+        return SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE.length() + "String".length()
+                + (idempotencyKey != null ? idempotencyKey.length() : MESSAGE_ID_LENGTH);
+    }
 
     private static final JsonFactory JSON = new JsonFactory();
 
     /**
-     * Checks a request against SQS's rules, in this order: Idempotency-Key, size, JSON object, MessageGroupID.
+     * Checks a request against SQS's rules, in this order: Idempotency-Key, size, JSON object, MessageGroupID. The
+     * size counted is the SQS message's: the body {"data":B} and the idempotency-key attribute (see
+     * {@link #keyAttributeBytes(String)}).
      *
      * @throws HttpApiException 400 or 413, saying what to fix
      */
@@ -48,10 +72,11 @@ public record IngressRequest(String alias, String queue, String messageBody, Str
                         + " (it becomes the SQS MessageDeduplicationId)");
             }
         }
-        long messageBytes = (long) body.length + WRAPPER_BYTES;
+        long messageBytes = (long) body.length + WRAPPER_BYTES + keyAttributeBytes(idempotencyKey);
         if (messageBytes > maxMessageBytes) {
-            throw new HttpApiException(413, "message_too_large", "the SQS message {\"data\": <body>} would be " + messageBytes
-                    + " bytes (UTF-8); the limit is " + maxMessageBytes + " bytes: send a smaller body");
+            throw new HttpApiException(413, "message_too_large", "the SQS message {\"data\": <body>} with its idempotency-key"
+                    + " attribute would be " + messageBytes + " bytes (UTF-8); the limit is " + maxMessageBytes
+                    + " bytes: send a smaller body");
         }
         String text = utf8(body);
         String groupId = groupOf(text);
@@ -61,7 +86,7 @@ public record IngressRequest(String alias, String queue, String messageBody, Str
                     "the body holds U+FFFE or U+FFFF, which SQS does not accept: write them as \\uFFFE / \\uFFFF escapes");
         }
         String deduplicationId = idempotencyKey != null ? idempotencyKey : sha256Hex(body);
-        return new IngressRequest(alias, queue, PREFIX + text + SUFFIX, groupId, deduplicationId);
+        return new IngressRequest(alias, queue, PREFIX + text + SUFFIX, groupId, deduplicationId, idempotencyKey);
     }
 
     private static String utf8(byte[] body) {

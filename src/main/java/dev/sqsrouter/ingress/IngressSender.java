@@ -3,17 +3,20 @@ package dev.sqsrouter.ingress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.sqsrouter.relay.SqsMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
  * Sends an accepted request to its FIFO queue with the SDK client. Camel's aws2-sqs producer is not used because it
- * does not return the SequenceNumber that the API Gateway answer carries. No message attributes are ever set, so
- * nothing in a request can become one.
+ * does not return the SequenceNumber that the API Gateway answer carries. The only message attribute ever set is
+ * the idempotency key ({@value SqsMessage#IDEMPOTENCY_KEY_ATTRIBUTE}), from a checked Idempotency-Key header or a
+ * failure record; nothing else in a request can become one.
  */
 public class IngressSender {
 
@@ -38,6 +41,11 @@ public class IngressSender {
         try {
             String url = queueUrls.computeIfAbsent(request.queue(), name -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
             SendMessageRequest.Builder send = SendMessageRequest.builder().queueUrl(url).messageBody(request.messageBody());
+            if (request.idempotencyKey() != null) {
+                // the relay calls the response server with this key instead of the message id
+                send.messageAttributes(Map.of(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE, MessageAttributeValue.builder()
+                        .dataType("String").stringValue(request.idempotencyKey()).build()));
+            }
             if (isFifo(request.queue())) {
                 send.messageGroupId(request.groupId()).messageDeduplicationId(request.deduplicationId());
             }

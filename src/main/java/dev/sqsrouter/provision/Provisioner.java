@@ -84,11 +84,18 @@ public class Provisioner {
         return List.copyOf(report);
     }
 
-    /** A queue with a dead-letter queue of the same kind (FIFO when the name ends in .fifo) and a redrive policy. */
+    /** The largest message SQS takes (1 MiB since 2025); the relay queues and their dead-letter queues take it. */
+    public static final int MAX_MESSAGE_BYTES = 1_048_576;
+
+    /**
+     * A relay queue: a dead-letter queue of the same kind (FIFO when the name ends in .fifo) and a redrive policy, both
+     * taking messages up to {@link #MAX_MESSAGE_BYTES} (an existing queue is brought in line).
+     */
     public String queueWithDeadLetterQueue(String queue, String deadLetterQueue, int maxReceiveCount, int visibilityTimeout) {
-        return queue(queue, withDeadLetterQueue(
-                Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout)),
-                deadLetterQueue, maxReceiveCount));
+        Map<QueueAttributeName, String> size = Map.of(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Integer.toString(MAX_MESSAGE_BYTES));
+        Map<QueueAttributeName, String> attributes = new HashMap<>(size);
+        attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout));
+        return queue(queue, withDeadLetterQueue(attributes, deadLetterQueue, maxReceiveCount, size));
     }
 
     /**
@@ -97,7 +104,14 @@ public class Provisioner {
      */
     public Map<QueueAttributeName, String> withDeadLetterQueue(Map<QueueAttributeName, String> attributes,
                                                                String deadLetterQueue, int maxReceiveCount) {
-        String deadLetterArn = queueArn(queue(deadLetterQueue, Map.of()));
+        return withDeadLetterQueue(attributes, deadLetterQueue, maxReceiveCount, Map.of());
+    }
+
+    /** As {@link #withDeadLetterQueue(Map, String, int)}, the dead-letter queue with attributes of its own. */
+    public Map<QueueAttributeName, String> withDeadLetterQueue(Map<QueueAttributeName, String> attributes,
+                                                               String deadLetterQueue, int maxReceiveCount,
+                                                               Map<QueueAttributeName, String> deadLetterAttributes) {
+        String deadLetterArn = queueArn(queue(deadLetterQueue, deadLetterAttributes));
         String redrive = "{\"deadLetterTargetArn\":\"" + deadLetterArn + "\",\"maxReceiveCount\":\"" + maxReceiveCount + "\"}";
         Map<QueueAttributeName, String> all = new HashMap<>(attributes);
         all.put(QueueAttributeName.REDRIVE_POLICY, redrive);

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * Drains a dead-letter queue into the failure store, so that an administrator finds every failed message in one
  * place. What this app parked itself is recorded already (the conditional write makes the second write a no-op);
  * what SQS's redrive moved there after maxReceiveCount is recorded as REDRIVEN under its source queue and group.
+ * Either way the record keeps the idempotency key the response server saw, for a replay to send again.
  */
 public class DeadLetterArchiver {
 
@@ -44,12 +45,16 @@ public class DeadLetterArchiver {
             record = new FailureRecord(attributes.get(FailureParking.SOURCE_QUEUE).stringValue(), message.groupId(),
                     "-".equals(sequence) ? null : sequence, parkedFrom.stringValue(), message.body(), FailureClass.BUSINESS,
                     reason == null ? "parked by the relay" : reason.stringValue(), null, null, message.receiveCount(),
-                    message.firstReceivedAt(), Instant.now(clock));
+                    message.firstReceivedAt(), Instant.now(clock),
+                    // the relay copies the source's key onto what it parks; without that attribute the source id was it
+                    attributes.containsKey(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE) ? message.idempotencyKey() : parkedFrom.stringValue());
         } else {
             record = new FailureRecord(sourceQueue != null ? sourceQueue : message.queue(), message.groupId(),
                     message.sequence(), message.messageId(), message.body(), FailureClass.REDRIVEN,
                     "moved to the dead-letter queue " + message.queue() + " by SQS redrive after repeated failed deliveries",
-                    null, null, message.receiveCount(), message.firstReceivedAt(), Instant.now(clock));
+                    null, null, message.receiveCount(), message.firstReceivedAt(), Instant.now(clock),
+                    // SQS redrive moves the message itself: same message id, same attributes, so the same key
+                    message.idempotencyKey());
         }
         store.record(record);
     }

@@ -86,7 +86,8 @@ public class FailureParking {
 
     FailureRecord record(SqsMessage message, FailureClass failureClass, String reason, Integer status, String answer) {
         return new FailureRecord(message.queue(), message.groupId(), message.sequence(), message.messageId(), message.body(),
-                failureClass, reason, status, answer, message.receiveCount(), message.firstReceivedAt(), Instant.now(clock));
+                failureClass, reason, status, answer, message.receiveCount(), message.firstReceivedAt(), Instant.now(clock),
+                message.idempotencyKey());
     }
 
     private void sendToDeadLetterQueue(SqsMessage message, String body, String reason) {
@@ -94,6 +95,7 @@ public class FailureParking {
         SendMessageRequest.Builder send = SendMessageRequest.builder()
                 .messageBody(body)
                 .messageAttributes(Map.of(
+                        SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE, text(message.idempotencyKey()),
                         SOURCE_QUEUE, text(message.queue()),
                         SOURCE_MESSAGE_ID, text(message.messageId()),
                         SOURCE_SEQUENCE, text(message.sequence() != null ? message.sequence() : "-"),

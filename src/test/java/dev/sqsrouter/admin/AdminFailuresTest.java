@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
 import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.ingress.IngressTestSupport;
+import dev.sqsrouter.sandbox.SampleResponseServer;
 import org.junit.jupiter.api.Test;
 
 /** The failure store through the admin API: list a group in order, replay its OPEN records, discard one. */
@@ -75,6 +77,54 @@ class AdminFailuresTest extends IngressTestSupport {
                 "{\"data\":{\"MessageGroupID\": \"bf\", \"transSeq\": \"3\", \"http_status\": 500}}"), field(records, "body"));
         assertEquals("bf", json(listed).path("group").asText());
         assertEquals(queue("queue-1"), json(listed).path("queue").asText());
+    }
+
+    @Test
+    void aReplayedBusinessFailureReachesTheResponseServerWithTheKeyOfItsFirstDelivery() {
+        // one message without a key of its own (its SQS message id is the key), one with the client's Idempotency-Key;
+        // the server refuses both (status_code 500), so both are parked, then replayed
+        HttpResponse<String> first = post("queue-1", "{\"MessageGroupID\": \"ik\", \"transSeq\": \"1\", \"http_status\": 500}");
+        HttpResponse<String> second = post("queue-1", "{\"MessageGroupID\": \"ik\", \"transSeq\": \"2\", \"http_status\": 500}",
+                "Idempotency-Key", "client-key-2");
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals(200, second.statusCode(), second.body());
+        String firstId = json(first).path("SendMessageResponse").path("SendMessageResult").path("MessageId").asText();
+        await().atMost(20, SECONDS).until(() -> failures("queue-1", "ik").size() == 2);
+        List<String> firstDelivery = keysReceived();
+        assertEquals(List.of(firstId, "client-key-2"), firstDelivery);
+        assertEquals(firstDelivery, failures("queue-1", "ik").stream().map(FailureRecord::idempotencyKey).toList());
+        JsonNode listed = json(admin("GET", "/admin/failures/queue-1/ik")).path("records");
+        assertEquals(firstDelivery, field(listed, "idempotencyKey"));
+
+        HttpResponse<String> replayed = admin("POST", "/admin/failures/queue-1/ik/replay");
+        assertEquals(200, replayed.statusCode(), replayed.body());
+        assertEquals(2, json(replayed).path("replayed").size(), replayed.body());
+
+        // the copies are new SQS messages; the server sees them with the keys of the first delivery, in order
+        await().atMost(20, SECONDS).until(() -> target.requests().size() >= 4);
+        assertEquals(List.of(firstId, "client-key-2", firstId, "client-key-2"), keysReceived());
+        assertEquals(target.received().subList(0, 2), target.received().subList(2, 4));
+        field(json(replayed).path("replayed"), "replayMessageId").forEach(id -> assertNotEquals(firstId, id));
+        // refused again, they are parked again (under their new sequence numbers) with the same keys
+        await().atMost(20, SECONDS).until(() -> failures("queue-1", "ik").size() == 4);
+        assertEquals(List.of(firstId, "client-key-2", firstId, "client-key-2"),
+                failures("queue-1", "ik").stream().map(FailureRecord::idempotencyKey).toList());
+    }
+
+    @Test
+    void aRecordWithoutAStoredKeyIsReplayedWithItsMessageIdAsKey() {
+        // records written before keys were stored (store() writes none) hold the message id, which was the key
+        store("queue-1", "old", 5);
+        assertEquals(null, failures("queue-1", "old").get(0).idempotencyKey());
+        assertEquals(List.of("message-5"), field(json(admin("GET", "/admin/failures/queue-1/old")).path("records"), "idempotencyKey"));
+
+        assertEquals(200, admin("POST", "/admin/failures/queue-1/old/replay").statusCode());
+        await().atMost(20, SECONDS).until(() -> !target.requests().isEmpty());
+        assertEquals(List.of("message-5"), keysReceived());
+    }
+
+    private List<String> keysReceived() {
+        return target.requests().stream().map(SampleResponseServer.Request::idempotencyKey).toList();
     }
 
     @Test

@@ -62,6 +62,25 @@ class DeployArtifactsTest {
     }
 
     @Test
+    void relayQueuesTakeTheMessagesTheIngressSends() throws IOException {
+        // every FIFO queue of the template is a relay queue or its dead-letter queue
+        java.util.Properties shipped = new java.util.Properties();
+        try (var in = Files.newInputStream(Path.of("src", "main", "resources", "application.properties"))) {
+            shipped.load(in);
+        }
+        String maxMessageBytes = shipped.getProperty("ingress.max-message-bytes").trim();
+        Map<String, String> sizes = new TreeMap<>();
+        YAML.readTree(TEMPLATE.toFile()).path("Resources").fields().forEachRemaining(resource -> {
+            JsonNode properties = resource.getValue().path("Properties");
+            if ("AWS::SQS::Queue".equals(resource.getValue().path("Type").asText()) && properties.path("FifoQueue").asBoolean()) {
+                sizes.put(resource.getKey(), properties.path("MaximumMessageSize").asText("(SQS's default)"));
+            }
+        });
+        assertEquals(4, sizes.size(), "relay queues and dead-letter queues: " + sizes);
+        sizes.forEach((queue, size) -> assertEquals(maxMessageBytes, size, queue + ": MaximumMessageSize"));
+    }
+
+    @Test
     void templateRoleGrantsWhatTheStandalonePolicyGrants() throws IOException {
         Map<String, Set<String>> template = actionsBySid(roleStatements());
         Map<String, Set<String>> standalone = actionsBySid(JSON.readTree(IAM_POLICY.toFile()).path("Statement"));

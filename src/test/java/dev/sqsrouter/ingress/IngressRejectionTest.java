@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -115,23 +116,40 @@ class IngressRejectionTest extends IngressTestSupport {
 
     @Test
     void messageOverTheSizeLimitIs413CountingUtf8Bytes() {
-        // {"data":B} is 9 bytes more than B; 'é' is 2 bytes: as characters this body would fit, as bytes it does not
-        String head = "{\"MessageGroupID\":\"g1\",\"pad\":\"";
-        String tail = "\"}";
-        int padBytes = 262144 - 9 - head.length() - tail.length() + 1;
-        String body = head + "\u00e9".repeat(padBytes / 2) + "x".repeat(padBytes % 2) + tail;
-        assertEquals(262145, body.getBytes(StandardCharsets.UTF_8).length + 9);
-        assertTrue(body.length() + 9 < 262144);
-        JsonAssert.contains(assertRefused(post("queue-1", body), 413, "message_too_large"), "262145");
+        // one byte over the configured limit; 'é' is 2 bytes: as characters this body would fit, as bytes it does not
+        long limit = maxMessageBytes();
+        String body = bodyBeyondTheLimitInBytesOnly(limit + 1, null);
+        JsonNode refused = assertRefused(post("queue-1", body), 413, "message_too_large");
+        JsonAssert.contains(refused, Long.toString(limit + 1));
+        JsonAssert.contains(refused, Long.toString(limit));
+    }
+
+    @Test
+    void theIdempotencyKeyCountsTowardsTheSizeLimit() {
+        // at the limit with room for a 36-character message id as the key; a 37-character key is one byte more
+        String key = "k".repeat(37);
+        String body = bodyForMessageBytes(maxMessageBytes() + 1, key);
+        JsonAssert.contains(assertRefused(post("queue-1", body, "Idempotency-Key", key), 413, "message_too_large"),
+                Long.toString(maxMessageBytes() + 1));
+    }
+
+    /** A body whose SQS message is messageBytes as UTF-8 bytes, though it has fewer characters than the limit. */
+    private String bodyBeyondTheLimitInBytesOnly(long messageBytes, String key) {
+        String body = bodyForMessageBytes(messageBytes, key);
+        assertTrue(body.length() + IngressRequest.WRAPPER_BYTES + IngressRequest.keyAttributeBytes(key) < maxMessageBytes());
+        return body;
     }
 
     @Test
     void bodyOverTheServerLimitIs413() {
-        byte[] body = new byte[1048577];
+        long serverLimit = Long.parseLong(context.getPropertiesComponent().resolveProperty("camel.server.max-body-size")
+                .orElseThrow().trim());
+        assertTrue(serverLimit >= maxMessageBytes(), "camel.server.max-body-size below ingress.max-message-bytes");
+        byte[] body = new byte[Math.toIntExact(serverLimit + 1)];
         Arrays.fill(body, (byte) ' ');
         // the HTTP server itself stops reading past camel.server.max-body-size, before the ingress route runs
         JsonAssert.contains(assertRefused(call("POST", "/queue-1", body, "X-API-Key", API_KEY, "Content-Type", "application/json"),
-                413, "message_too_large"), "1048576");
+                413, "message_too_large"), Long.toString(serverLimit));
     }
 
     @Test

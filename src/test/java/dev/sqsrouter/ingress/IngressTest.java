@@ -3,6 +3,8 @@ package dev.sqsrouter.ingress;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,7 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sqsrouter.provision.Provisioner;
+import dev.sqsrouter.relay.SqsMessage;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -97,6 +100,9 @@ class IngressTest extends IngressTestSupport {
         List<Message> messages = drain(queue(HELD));
         assertEquals(List.of("{\"data\":{\"MessageGroupID\": \"g1\", \"try\": 1}}"), messages.stream().map(Message::body).toList());
         assertEquals("order-42:v1", messages.get(0).attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID));
+        // the key travels with the message, for the relay to call the response server with it
+        assertEquals(Map.of(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE, "order-42:v1"), messages.get(0).messageAttributes().entrySet()
+                .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().stringValue())));
     }
 
     @Test
@@ -131,19 +137,58 @@ class IngressTest extends IngressTestSupport {
     }
 
     @Test
-    void messageAtTheSizeLimitIsAccepted() {
-        // {"data":B} of exactly 262144 UTF-8 bytes, with 2-byte characters
-        String head = "{\"MessageGroupID\":\"g1\",\"pad\":\"";
-        String tail = "\"}";
-        int padBytes = 262144 - 9 - head.length() - tail.length();
-        String body = head + "\u00e9".repeat(padBytes / 2) + "x".repeat(padBytes % 2) + tail;
-        assertEquals(262144, body.getBytes(StandardCharsets.UTF_8).length + 9);
+    void messageJustUnderOneMebibyteIsAcceptedAndRelayed() {
+        // the shipped limit is SQS's 1 MiB; a message exactly at it (2-byte characters, counted in bytes) goes through
+        assertEquals(1048576, maxMessageBytes());
+        String body = bodyForMessageBytes(maxMessageBytes(), null);
+        String expected = "{\"data\":" + body + "}";
+        assertTrue(expected.getBytes(StandardCharsets.UTF_8).length > 1048576 - 100, "just under 1 MiB");
 
-        HttpResponse<String> response = post(HELD, body);
+        HttpResponse<String> response = post("queue-1", body);
+        assertEquals(200, response.statusCode(), response.body());
+        String messageId = json(response).path("SendMessageResponse").path("SendMessageResult").path("MessageId").asText();
+
+        await().atMost(30, SECONDS).until(() -> !target.received().isEmpty());
+        assertEquals(List.of(expected), target.received());
+        assertEquals(messageId, target.requests().get(0).idempotencyKey());
+        await().atMost(10, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
+        assertEquals(List.of(), failures("queue-1", "g1"));
+    }
+
+    @Test
+    void messageWithAClientKeyAtTheSizeLimitIsAccepted() {
+        String key = "k".repeat(SqsIds.MAX_LENGTH);
+        String body = bodyForMessageBytes(maxMessageBytes(), key);
+
+        HttpResponse<String> response = post(HELD, body, "Idempotency-Key", key);
         assertEquals(200, response.statusCode(), response.body());
         List<Message> messages = drain(queue(HELD));
         assertEquals(1, messages.size());
         assertEquals("{\"data\":" + body + "}", messages.get(0).body());
+        assertEquals(key, messages.get(0).messageAttributes().get(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE).stringValue());
+    }
+
+    @Test
+    void withoutAClientKeyTheResponseServerGetsTheSqsMessageIdAsIdempotencyKey() {
+        HttpResponse<String> response = post("queue-1", "{\"MessageGroupID\": \"g-key\", \"transSeq\": \"1\"}");
+        assertEquals(200, response.statusCode(), response.body());
+        String messageId = json(response).path("SendMessageResponse").path("SendMessageResult").path("MessageId").asText();
+
+        await().atMost(20, SECONDS).until(() -> !target.requests().isEmpty());
+        assertFalse(messageId.isBlank(), response.body());
+        assertEquals(messageId, target.requests().get(0).idempotencyKey());
+    }
+
+    @Test
+    void theClientsIdempotencyKeyReachesTheResponseServerUnchanged() {
+        HttpResponse<String> response = post("queue-1", "{\"MessageGroupID\": \"g-key\", \"transSeq\": \"1\"}",
+                "Idempotency-Key", "order-42:v1/\"x\"");
+        assertEquals(200, response.statusCode(), response.body());
+        String messageId = json(response).path("SendMessageResponse").path("SendMessageResult").path("MessageId").asText();
+
+        await().atMost(20, SECONDS).until(() -> !target.requests().isEmpty());
+        assertEquals("order-42:v1/\"x\"", target.requests().get(0).idempotencyKey());
+        assertNotEquals(messageId, target.requests().get(0).idempotencyKey());
     }
 
     @Test

@@ -79,6 +79,27 @@ public abstract class IngressTestSupport extends RelayTestSupport {
         return call("POST", "/" + alias, body, headers);
     }
 
+    /** ingress.max-message-bytes as the app runs with it. */
+    protected long maxMessageBytes() {
+        return Long.parseLong(context.getPropertiesComponent().resolveProperty("ingress.max-message-bytes").orElseThrow().trim());
+    }
+
+    /**
+     * A JSON object B of group g1 whose SQS message, as the ingress counts it ({"data":B} in UTF-8 plus the
+     * idempotency-key attribute for the key, or null), is exactly messageBytes; padded mostly with 2-byte characters,
+     * so that it has fewer characters than bytes.
+     */
+    protected static String bodyForMessageBytes(long messageBytes, String idempotencyKey) {
+        String head = "{\"MessageGroupID\":\"g1\",\"http_status\":200,\"pad\":\"";
+        String tail = "\"}";
+        int padBytes = (int) (messageBytes - IngressRequest.WRAPPER_BYTES - IngressRequest.keyAttributeBytes(idempotencyKey)
+                - head.length() - tail.length());
+        String body = head + "\u00e9".repeat(padBytes / 2) + "x".repeat(padBytes % 2) + tail;
+        assertEquals(messageBytes, body.getBytes(StandardCharsets.UTF_8).length + IngressRequest.WRAPPER_BYTES
+                + IngressRequest.keyAttributeBytes(idempotencyKey));
+        return body;
+    }
+
     protected static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());

@@ -2,6 +2,7 @@ package dev.sqsrouter.provision;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -23,7 +24,9 @@ import software.amazon.awssdk.services.s3.model.TopicConfiguration;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * Provisioning of the S3 events fan-out on moto, an implementation of S3, SNS and SQS that does take bucket
@@ -207,6 +210,41 @@ class ProvisionOnMotoTest {
             assertEquals(deadLetter.get(QueueAttributeName.QUEUE_ARN), redrive.path("deadLetterTargetArn").asText());
             assertEquals(3, redrive.path("maxReceiveCount").asInt());
         }
+    }
+
+    @Test
+    void relayQueuesAndTheirDeadLetterQueuesTakeOneMebibyteMessagesAndKeepThatInLine() {
+        int n = NUMBER.incrementAndGet();
+        String queue = "moto-relay-" + n + ".fifo";
+        String deadLetterQueue = "moto-relay-" + n + "-dlq.fifo";
+        provisioner().queueWithDeadLetterQueue(queue, deadLetterQueue, 5, 60);
+        String url = sqs.getQueueUrl(b -> b.queueName(queue)).queueUrl();
+        String deadLetterUrl = sqs.getQueueUrl(b -> b.queueName(deadLetterQueue)).queueUrl();
+        assertEquals("1048576", maximumMessageSize(url));
+        assertEquals("1048576", maximumMessageSize(deadLetterUrl));
+
+        // an existing queue with a smaller limit is brought in line
+        sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "262144")));
+        sqs.setQueueAttributes(b -> b.queueUrl(deadLetterUrl).attributes(Map.of(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "262144")));
+        provisioner().queueWithDeadLetterQueue(queue, deadLetterQueue, 5, 60);
+        assertEquals("1048576", maximumMessageSize(url));
+        assertEquals("1048576", maximumMessageSize(deadLetterUrl));
+
+        String atTheLimit = "x".repeat(Provisioner.MAX_MESSAGE_BYTES);
+        sqs.sendMessage(b -> b.queueUrl(url).messageBody(atTheLimit).messageGroupId("g").messageDeduplicationId("at"));
+        assertThrows(SqsException.class, () -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(atTheLimit + "x")
+                .messageGroupId("g").messageDeduplicationId("over")));
+        List<Message> received = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages();
+        assertEquals(1, received.size());
+        assertEquals(Provisioner.MAX_MESSAGE_BYTES, received.get(0).body().length());
+        // SQS's own upper bound: no queue takes more than 1 MiB (moto checks it when a queue is created)
+        assertThrows(SqsException.class, () -> sqs.createQueue(b -> b.queueName("moto-relay-" + n + "-over.fifo")
+                .attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true", QueueAttributeName.MAXIMUM_MESSAGE_SIZE, "1048577"))));
+    }
+
+    private String maximumMessageSize(String url) {
+        return sqs.getQueueAttributes(b -> b.queueUrl(url).attributeNames(QueueAttributeName.MAXIMUM_MESSAGE_SIZE))
+                .attributes().get(QueueAttributeName.MAXIMUM_MESSAGE_SIZE);
     }
 
     private String visibilityTimeout(Provisioner.QueueRef queue) {

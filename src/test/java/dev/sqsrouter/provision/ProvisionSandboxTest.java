@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * Provisioning against the sandbox's emulators, whose S3 does not take bucket notifications, and the topology as
@@ -112,6 +114,29 @@ class ProvisionSandboxTest {
         IllegalStateException refused = assertThrows(IllegalStateException.class, () -> topology.provision(provisioner(false)));
         assertTrue(refused.getMessage().contains("does not implement bucket notifications"), refused.getMessage());
         assertTrue(refused.getMessage().contains("provision.sandbox=true"), refused.getMessage());
+    }
+
+    @Test
+    void relayQueuesAndTheirDeadLetterQueuesTakeOneMebibyteMessages() {
+        int n = NUMBER.incrementAndGet();
+        Provisioner provisioner = provisioner(true);
+        String queue = "provision-relay-" + n + ".fifo";
+        String deadLetterQueue = "provision-relay-" + n + "-dlq.fifo";
+        provisioner.queueWithDeadLetterQueue(queue, deadLetterQueue, 5, 60);
+
+        for (String name : List.of(queue, deadLetterQueue)) {
+            String url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
+            assertEquals(1024 * 1024, Provisioner.MAX_MESSAGE_BYTES);
+            // ElasticMQ takes the attribute but does not keep it (it lists it among its unsupported attributes) and
+            // does not report it; its own limit on a message is SQS's 1 MiB, which is what this checks
+            String atTheLimit = "x".repeat(Provisioner.MAX_MESSAGE_BYTES);
+            sqs.sendMessage(b -> b.queueUrl(url).messageBody(atTheLimit).messageGroupId("g").messageDeduplicationId("at"));
+            assertThrows(SqsException.class, () -> sqs.sendMessage(b -> b.queueUrl(url).messageBody(atTheLimit + "x")
+                    .messageGroupId("g").messageDeduplicationId("over")));
+            List<Message> received = sqs.receiveMessage(b -> b.queueUrl(url).waitTimeSeconds(1)).messages();
+            assertEquals(1, received.size());
+            assertEquals(Provisioner.MAX_MESSAGE_BYTES, received.get(0).body().length());
+        }
     }
 
     private Provisioner provisioner(boolean sandbox) {

@@ -3,6 +3,7 @@ package dev.sqsrouter.relay;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,8 +52,9 @@ class FifoRelayTest extends RelayTestSupport {
 
     @Test
     void businessFailureGoesToDeadLetterQueueAndStoreWhileTheGroupKeepsItsOrder() {
+        List<String> messageIds = new java.util.ArrayList<>();
         for (int seq = 1; seq <= 5; seq++) {
-            sendToQueue("queue-1", "g1", loadScriptMessage("g1", seq, seq == 2 ? 500 : 200));
+            messageIds.add(sendToQueue("queue-1", "g1", loadScriptMessage("g1", seq, seq == 2 ? 500 : 200)));
         }
         sendToQueue("queue-1", "g2", loadScriptMessage("g2", 1, 200));
 
@@ -68,7 +70,50 @@ class FifoRelayTest extends RelayTestSupport {
         assertTrue(record.reason().contains("500"), record.reason());
         assertEquals(200, record.httpStatus());
         assertTrue(record.answer().contains("\"status_code\":500"), record.answer());
+        assertEquals(messageIds.get(1), record.messageId());
+        // the key the response server saw, kept for a replay to send again
+        assertEquals(messageIds.get(1), record.idempotencyKey());
         assertEquals(List.of(), failures("queue-1", "g2"));
+    }
+
+    @Test
+    void everyCallCarriesTheMessageIdAsIdempotencyKey() {
+        String first = sendToQueue("queue-1", "k", loadScriptMessage("k", 1, 200));
+        String second = sendToQueue("queue-1", "k", loadScriptMessage("k", 2, 200));
+        await().atMost(30, SECONDS).until(() -> target.requests().size() >= 2);
+        assertEquals(List.of(first, second), target.requests().stream().map(SampleResponseServer.Request::idempotencyKey).toList());
+        assertNotEquals(first, second);
+    }
+
+    @Test
+    void theKeyAttributeOfAMessageIsItsIdempotencyKey() {
+        // what the ingress sends for a client's Idempotency-Key, and what a replay sends for the original's key
+        sqs.sendMessage(b -> b.queueUrl(url(queue("queue-1")))
+                .messageBody("{\"data\":" + loadScriptMessage("c", 1, 200) + "}")
+                .messageGroupId("c").messageDeduplicationId("client-1")
+                .messageAttributes(Map.of(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE, text("order-42:v1"))));
+        // a blank attribute is no key: the message id is
+        String blank = sqs.sendMessage(b -> b.queueUrl(url(queue("queue-1")))
+                .messageBody("{\"data\":" + loadScriptMessage("c", 2, 200) + "}")
+                .messageGroupId("c").messageDeduplicationId("client-2")
+                .messageAttributes(Map.of(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE, text(" ")))).messageId();
+        await().atMost(30, SECONDS).until(() -> target.requests().size() >= 2);
+        assertEquals(List.of("order-42:v1", blank),
+                target.requests().stream().map(SampleResponseServer.Request::idempotencyKey).toList());
+    }
+
+    @Test
+    void retriesAndRedeliveriesOfOneMessageCarryTheSameKey() {
+        // each delivery is tried relay.retry.attempts times before the message goes back to SQS; it comes back (a
+        // redelivery, same message id) until the server answers again
+        target.forceHttpStatus(503);
+        String messageId = sendToQueue("queue-1", "t", loadScriptMessage("t", 1, 200));
+        // at most 1 + relay.retry.attempts calls per delivery (3 here): a fourth call is a redelivery's
+        await().atMost(30, SECONDS).until(() -> target.requests().size() >= 4);
+        target.forceHttpStatus(0);
+        await().atMost(30, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
+        List<String> keys = target.requests().stream().map(SampleResponseServer.Request::idempotencyKey).distinct().toList();
+        assertEquals(List.of(messageId), keys, "keys of " + target.requests().size() + " calls");
     }
 
     @Test
@@ -86,6 +131,9 @@ class FifoRelayTest extends RelayTestSupport {
         assertTrue(parked.body().startsWith("{\"data\":{"), parked.body());
         assertTrue(parked.body().contains("\"transSeq\":\"1\""), parked.body());
         assertEquals(queue("queue-1"), parked.messageAttributes().get(FailureParking.SOURCE_QUEUE).stringValue());
+        assertEquals(parked.messageAttributes().get(FailureParking.SOURCE_MESSAGE_ID).stringValue(),
+                parked.messageAttributes().get(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE).stringValue(),
+                "the parked copy carries the key of the message it copies");
         assertEquals(Map.of("g7", List.of(1, 2)), sequencesByGroup(target.received()));
     }
 
@@ -123,28 +171,40 @@ class FifoRelayTest extends RelayTestSupport {
     @Test
     void messageAttributesCannotSteerTheHttpCall() throws Exception {
         try (SampleResponseServer elsewhere = SampleResponseServer.start(0, null)) {
-            sqs.sendMessage(b -> b.queueUrl(url(queue("queue-1")))
+            String messageId = sqs.sendMessage(b -> b.queueUrl(url(queue("queue-1")))
                     .messageBody("{\"data\":" + loadScriptMessage("a", 1, 200) + "}")
                     .messageGroupId("a").messageDeduplicationId("attr-1")
                     .messageAttributes(Map.of(
                             "CamelHttpUri", text(elsewhere.url()),
                             "CamelHttpMethod", text("GET"),
-                            "CamelHttpPath", text("/steered"))));
+                            "CamelHttpPath", text("/steered"),
+                            "Idempotency-Key", text("chosen-by-the-sender"),
+                            "Authorization", text("Bearer x")))).messageId();
             await().atMost(30, SECONDS).until(() -> target.received().size() == 1 && messagesIn(queue("queue-1")) == 0);
             assertEquals(Map.of("a", List.of(1)), sequencesByGroup(target.received()));
             assertEquals(List.of(), elsewhere.received());
+            SampleResponseServer.Request request = target.requests().get(0);
+            assertEquals(messageId, request.idempotencyKey(), "an attribute named Idempotency-Key is no key");
+            assertEquals(List.of(messageId), request.headers().get("Idempotency-Key"));
+            assertNull(request.header("Authorization"));
+            assertNull(request.header("CamelHttpPath"));
         }
     }
 
     @Test
     void aMessageFailingLongerThanTheMaximumHoldEndsInTheStoreThroughRedriveAndTheArchiver() {
         target.forceHttpStatus(503);
-        sendToQueue("queue-2", "r", loadScriptMessage("r", 1, 200));
+        String messageId = sendToQueue("queue-2", "r", loadScriptMessage("r", 1, 200));
         // held and retried in place for relay.retry.max-hold-seconds (1 s here), then given back to SQS; after
         // maxReceiveCount (5) such deliveries SQS moves it to the dead-letter queue, and the archiver stores it
         await().atMost(60, SECONDS).until(() -> failures("queue-2", "r").size() == 1);
         FailureRecord record = failures("queue-2", "r").get(0);
         assertEquals(FailureClass.REDRIVEN, record.failureClass());
+        // SQS's redrive moves the message itself: the record has its id, and the key every attempt carried
+        assertEquals(messageId, record.messageId());
+        assertEquals(messageId, record.idempotencyKey());
+        assertEquals(List.of(messageId), target.requests().stream().map(SampleResponseServer.Request::idempotencyKey)
+                .distinct().toList());
         assertTrue(record.body().contains("\"transSeq\":\"1\""), record.body());
         assertTrue(target.received().size() >= 5, "delivery attempts: " + target.received().size());
         await().atMost(20, SECONDS).until(() -> messagesIn(deadLetterQueue("queue-2")) == 0 && messagesIn(queue("queue-2")) == 0);

@@ -8,8 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +35,7 @@ public final class SampleResponseServer implements AutoCloseable {
     private final HttpServer server;
     private final Path log;
     private final List<String> received = new CopyOnWriteArrayList<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
     /** When not 0, every request is answered with this HTTP status instead of the contract. */
     private final AtomicInteger forcedHttpStatus = new AtomicInteger();
     /** While closed (count 1), requests are recorded but not answered. */
@@ -66,6 +69,26 @@ public final class SampleResponseServer implements AutoCloseable {
     /** Request bodies in arrival order. */
     public List<String> received() {
         return received;
+    }
+
+    /** Requests (body and headers) in arrival order, the same order as {@link #received()}. */
+    public List<Request> requests() {
+        return requests;
+    }
+
+    /** One request as it arrived; header names are case-insensitive. */
+    public record Request(String body, Map<String, List<String>> headers) {
+
+        /** The header's first value, or null. */
+        public String header(String name) {
+            List<String> values = headers.get(name);
+            return values == null || values.isEmpty() ? null : values.get(0);
+        }
+
+        /** The Idempotency-Key header the relay sent, or null. */
+        public String idempotencyKey() {
+            return header("Idempotency-Key");
+        }
     }
 
     /** Answer every request with this HTTP status (0 = follow the contract again). */
@@ -111,7 +134,13 @@ public final class SampleResponseServer implements AutoCloseable {
             try (InputStream in = exchange.getRequestBody()) {
                 body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             }
-            received.add(body);
+            Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+            synchronized (requests) {
+                // one order for both lists
+                requests.add(new Request(body, Collections.unmodifiableMap(headers)));
+                received.add(body);
+            }
             try {
                 answering.await();
             } catch (InterruptedException e) {

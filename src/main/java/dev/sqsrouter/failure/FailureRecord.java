@@ -8,11 +8,21 @@ import java.time.Instant;
  * @param group      the FIFO MessageGroupId, or null on a standard queue
  * @param sequence   the FIFO SequenceNumber, or null on a standard queue
  * @param httpStatus the target's HTTP status, or null when no call was made
- * @param answer     the target's answer, truncated, or null
+ * @param answer      the target's answer, truncated, or null
+ * @param recordIndex the index in the message's Records of the S3 event record this failure is about, or null when
+ *                    it is about the whole message
  */
 public record FailureRecord(String queue, String group, String sequence, String messageId, String body,
         FailureClass failureClass, String reason, Integer httpStatus, String answer, int receiveCount,
-        Instant firstReceivedAt, Instant recordedAt) {
+        Instant firstReceivedAt, Instant recordedAt, Integer recordIndex) {
+
+    /** The failure of a whole message. */
+    public FailureRecord(String queue, String group, String sequence, String messageId, String body,
+            FailureClass failureClass, String reason, Integer httpStatus, String answer, int receiveCount,
+            Instant firstReceivedAt, Instant recordedAt) {
+        this(queue, group, sequence, messageId, body, failureClass, reason, httpStatus, answer, receiveCount,
+                firstReceivedAt, recordedAt, null);
+    }
 
     /** Partition key: one queue and group, so that a group's records list together. */
     public String partitionKey() {
@@ -27,14 +37,17 @@ public record FailureRecord(String queue, String group, String sequence, String 
     /**
      * Sort key: the sequence number left-padded to a fixed width so that text order is number order (SQS sequence
      * numbers are up to 128 bits, 39 digits). Without one (a standard queue), the message's first receive time and
-     * its id: the same for every delivery of the message, so a redelivery finds the record already there.
+     * its id: the same for every delivery of the message, so a redelivery finds the record already there. A failure
+     * of one record of a message adds the record's index (#r00001), so that each record of a message has a key of its
+     * own, right after the message's.
      */
     public String sortKey() {
+        String record = recordIndex != null ? String.format("#r%05d", recordIndex) : "";
         if (sequence != null && !sequence.isBlank()) {
-            return paddedSequence(sequence);
+            return paddedSequence(sequence) + record;
         }
         Instant time = firstReceivedAt != null ? firstReceivedAt : recordedAt;
-        return String.format("t%015d#%s", time.toEpochMilli(), messageId);
+        return String.format("t%015d#%s", time.toEpochMilli(), messageId) + record;
     }
 
     /** A sequence number left-padded to 40 digits. */

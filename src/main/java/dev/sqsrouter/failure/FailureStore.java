@@ -62,6 +62,9 @@ public class FailureStore {
             item.put("firstReceivedAt", s(record.firstReceivedAt().toString()));
         }
         item.put("recordedAt", s(record.recordedAt().toString()));
+        if (record.recordIndex() != null) {
+            item.put("recordIndex", AttributeValue.fromN(record.recordIndex().toString()));
+        }
         item.put("status", s(FailureStatus.OPEN.name()));
         try {
             dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
@@ -164,7 +167,8 @@ public class FailureStore {
                 item.containsKey("httpStatus") ? Integer.valueOf(item.get("httpStatus").n()) : null,
                 str(item, "answer"), Integer.parseInt(item.get("receiveCount").n()),
                 item.containsKey("firstReceivedAt") ? Instant.parse(str(item, "firstReceivedAt")) : null,
-                Instant.parse(str(item, "recordedAt")));
+                Instant.parse(str(item, "recordedAt")),
+                item.containsKey("recordIndex") ? Integer.valueOf(item.get("recordIndex").n()) : null);
     }
 
     private static String truncate(String text) {

@@ -89,7 +89,7 @@ class S3AuditProcessorTest {
         assertTrue(idempotencyKeys.get(0).matches("[0-9a-f]{64}"), idempotencyKeys.get(0));
         assertEquals(idempotencyKeys.get(0), idempotencyKeys.get(1));
         assertTrue(!idempotencyKeys.get(0).equals(idempotencyKeys.get(2)), idempotencyKeys::toString);
-        //TMP assertEquals(RECORD.idempotencyKey(), idempotencyKeys.get(0));
+        assertEquals(RECORD.idempotencyKey(), idempotencyKeys.get(0));
     }
 
     @Test

@@ -66,6 +66,29 @@ class S3AuditRecordOutcomeTest extends S3EventsTestSupport {
     }
 
     @Test
+    void aParkedRecordReplaysAlone() throws Exception {
+        List<String> keys = List.of(keyPrefix() + "accepted.png", keyPrefix() + "refused-then-accepted.png");
+        audit.answerHttpStatus(keys.get(1), 422);
+        sendEvent(AUDIT, snsNotification(s3Event(BUCKET, "ObjectCreated:Put", keys)));
+        await().atMost(20, SECONDS).until(() -> s3Stats(AUDIT).deleted() == 1);
+        assertEquals(1, s3Failures(AUDIT).size());
+        String idempotencyKey = audit.calls().get(1).idempotencyKey();
+
+        audit.accept(keys.get(1));
+        var replay = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + serverPort()
+                                + "/admin/failures/" + AUDIT + "/-/replay"))
+                        .header("X-API-Key", API_KEY).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, replay.statusCode(), replay.body());
+
+        await().atMost(20, SECONDS).until(() -> s3Stats(AUDIT).deleted() == 2);
+        assertEquals(List.of(keys.get(0), keys.get(1), keys.get(1)), audit.keys(), "the replay does the parked record alone");
+        assertEquals(idempotencyKey, audit.calls().get(2).idempotencyKey(), "with the Idempotency-Key of its first call");
+        assertEquals(1, s3Failures(AUDIT).size(), "the replayed copy succeeded: no new failure record");
+    }
+
+    @Test
     void twoRefusedRecordsMakeTwoFailureRecords() {
         List<String> keys = List.of(keyPrefix() + "refused-500.png", keyPrefix() + "accepted.png", keyPrefix() + "refused-400.png");
         audit.answerStatusCode(keys.get(0), 500);

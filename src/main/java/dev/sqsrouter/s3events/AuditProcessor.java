@@ -13,7 +13,8 @@ import org.apache.camel.ProducerTemplate;
  * Reports each object event to the response server: POST {"data": {bucket, key, size, eTag, versionId, eventName,
  * eventTime, sequencer}} as application/json, the same request shape the relay sends ({"data": ...}), and reads the
  * answer by the relay's contract. So the outcomes are the relay's: status_code != 200 or a 3xx/4xx (but 408/429)
- * parks the message in the failure store; refused, timed out, 5xx, 408, 429 are retried and then left in SQS.
+ * parks the record in the failure store (alone: the message's other records still run); refused, timed out, 5xx,
+ * 408, 429 are retried and then left in SQS.
  * <p>
  * The call goes out on an exchange of its own: no header of the SQS message (message attributes arrive as
  * headers) can reach or steer it. It carries an {@code Idempotency-Key} header, the record's

@@ -63,6 +63,9 @@ public class FailureStore {
         }
         item.put("recordedAt", s(record.recordedAt().toString()));
         putIfPresent(item, "idempotencyKey", record.idempotencyKey());
+        if (record.recordIndex() != null) {
+            item.put("recordIndex", AttributeValue.fromN(record.recordIndex().toString()));
+        }
         item.put("status", s(FailureStatus.OPEN.name()));
         try {
             dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
@@ -165,7 +168,8 @@ public class FailureStore {
                 item.containsKey("httpStatus") ? Integer.valueOf(item.get("httpStatus").n()) : null,
                 str(item, "answer"), Integer.parseInt(item.get("receiveCount").n()),
                 item.containsKey("firstReceivedAt") ? Instant.parse(str(item, "firstReceivedAt")) : null,
-                Instant.parse(str(item, "recordedAt")), str(item, "idempotencyKey"));
+                Instant.parse(str(item, "recordedAt")), str(item, "idempotencyKey"),
+                item.containsKey("recordIndex") ? Integer.valueOf(item.get("recordIndex").n()) : null);
     }
 
     private static String truncate(String text) {

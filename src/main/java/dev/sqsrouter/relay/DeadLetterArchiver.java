@@ -47,14 +47,15 @@ public class DeadLetterArchiver {
                     reason == null ? "parked by the relay" : reason.stringValue(), null, null, message.receiveCount(),
                     message.firstReceivedAt(), Instant.now(clock),
                     // the relay copies the source's key onto what it parks; without that attribute the source id was it
-                    attributes.containsKey(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE) ? message.idempotencyKey() : parkedFrom.stringValue());
+                    attributes.containsKey(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE) ? message.idempotencyKey() : parkedFrom.stringValue(),
+                    null);
         } else {
             record = new FailureRecord(sourceQueue != null ? sourceQueue : message.queue(), message.groupId(),
                     message.sequence(), message.messageId(), message.body(), FailureClass.REDRIVEN,
                     "moved to the dead-letter queue " + message.queue() + " by SQS redrive after repeated failed deliveries",
                     null, null, message.receiveCount(), message.firstReceivedAt(), Instant.now(clock),
                     // SQS redrive moves the message itself: same message id, same attributes, so the same key
-                    message.idempotencyKey());
+                    message.idempotencyKey(), null);
         }
         store.record(record);
     }

@@ -87,7 +87,7 @@ public class FailureParking {
     FailureRecord record(SqsMessage message, FailureClass failureClass, String reason, Integer status, String answer) {
         return new FailureRecord(message.queue(), message.groupId(), message.sequence(), message.messageId(), message.body(),
                 failureClass, reason, status, answer, message.receiveCount(), message.firstReceivedAt(), Instant.now(clock),
-                message.idempotencyKey());
+                message.idempotencyKey(), null);
     }
 
     private void sendToDeadLetterQueue(SqsMessage message, String body, String reason) {

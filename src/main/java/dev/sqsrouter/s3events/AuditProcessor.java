@@ -13,12 +13,18 @@ import org.apache.camel.ProducerTemplate;
  * Reports each object event to the response server: POST {"data": {bucket, key, size, eTag, versionId, eventName,
  * eventTime, sequencer}} as application/json, the same request shape the relay sends ({"data": ...}), and reads the
  * answer by the relay's contract. So the outcomes are the relay's: status_code != 200 or a 3xx/4xx (but 408/429)
- * parks the message in the failure store; refused, timed out, 5xx, 408, 429 are retried and then left in SQS.
+ * parks the record in the failure store (alone: the message's other records still run); refused, timed out, 5xx,
+ * 408, 429 are retried and then left in SQS.
  * <p>
  * The call goes out on an exchange of its own: no header of the SQS message (message attributes arrive as
- * headers) can reach or steer it.
+ * headers) can reach or steer it. It carries an {@code Idempotency-Key} header, the record's
+ * {@link S3EventRecord#idempotencyKey()}: the same for every delivery of the event, so that the server can tell a
+ * record it has seen (a message comes back whole when one of its records failed transiently).
  */
 public class AuditProcessor implements S3EventRecordProcessor {
+
+    /** The request header that names the event, the same for every delivery of it. */
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,9 +58,11 @@ public class AuditProcessor implements S3EventRecordProcessor {
     @Override
     public void process(S3EventRecord record) throws Exception {
         String body = summary(record);
+        String idempotencyKey = record.idempotencyKey();
         Exchange answer = template.send(target, exchange -> {
             exchange.getMessage().setBody(body);
             exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+            exchange.getMessage().setHeader(IDEMPOTENCY_KEY, idempotencyKey);
         });
         if (answer.getException() != null) {
             // as thrown, so that the failure policy classifies it (HttpOperationFailedException carries the status)

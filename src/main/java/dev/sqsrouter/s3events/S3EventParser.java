@@ -13,6 +13,7 @@ import java.util.List;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqsrouter.relay.MalformedMessageException;
 import org.apache.camel.Body;
 
@@ -36,6 +37,32 @@ public class S3EventParser {
             throw new MalformedMessageException("empty message body; " + EXPECTED);
         }
         return parse(readJson(body, "message body"), true);
+    }
+
+    /**
+     * The S3 event of one record of a message body that {@link #parse(String)} read: an S3 event whose Records hold
+     * that record alone, as it came (from the SNS Notification's Message when there is one), so that an administrator
+     * sees the one record a failure is about and a replay of it to the queue does that record alone. An EventBridge
+     * event (one object each) is returned as it is.
+     *
+     * @param index the record's index in the message's Records
+     */
+    public String recordEvent(String body, int index) {
+        JsonNode root = readJson(body, "message body");
+        if (root.has("Type") && root.path("Message").isTextual()) {
+            root = readJson(root.get("Message").asText(), "SNS Message");
+        }
+        JsonNode records = root.path("Records");
+        try {
+            if (!records.isArray() || index < 0 || index >= records.size()) {
+                return JSON.writeValueAsString(root);
+            }
+            ObjectNode event = JSON.createObjectNode();
+            event.putArray("Records").add(records.get(index));
+            return JSON.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree that was read always serialises", e);
+        }
     }
 
     private S3EventNotification parse(JsonNode root, boolean outermost) {

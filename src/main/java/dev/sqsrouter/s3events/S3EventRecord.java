@@ -1,6 +1,10 @@
 package dev.sqsrouter.s3events;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 
 /**
  * One object event, whatever envelope it came in, with the key already decoded: what every processor and filter
@@ -21,5 +25,23 @@ public record S3EventRecord(String bucket, String key, Long size, String eTag, S
     /** bucket/key, for log lines and failure reasons. */
     public String location() {
         return bucket + "/" + key;
+    }
+
+    /**
+     * The SHA-256 (hex) of what names the event: bucket, key, versionId, sequencer and eventName. The same for every
+     * delivery of the event, whatever SQS message or envelope carried it, and different for another event of the same
+     * key (S3 gives each a sequencer of its own): the Idempotency-Key of calls made for this record.
+     */
+    public String idempotencyKey() {
+        StringBuilder text = new StringBuilder();
+        for (String field : new String[] {bucket, key, versionId, sequencer, eventName}) {
+            // length-prefixed, so that no two different field lists make the same text
+            text.append(field == null ? "-" : field.length() + ":" + field).append('\n');
+        }
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 }

@@ -40,8 +40,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * A thumbnail never causes another: keys under the thumbnail prefix of the thumbnail bucket are skipped, and so is
  * any object that carries the source metadata, whatever the notification filters let through.
  * <p>
- * Outcomes: an object that is gone, too large, or not a decodable image is a business failure (failure store, not
- * retried); any other S3 or I/O error is left to the failure policy (retried, then kept in SQS).
+ * Outcomes: an object that is gone, too large, or not a decodable image is a business failure (this record in the
+ * failure store, not retried); any other S3 or I/O error is left to the failure policy (retried, then kept in SQS).
+ * A record done again (its message came back) writes the same bytes again.
  */
 public class ThumbnailProcessor implements S3EventRecordProcessor {
 

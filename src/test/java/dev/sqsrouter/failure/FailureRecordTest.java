@@ -39,4 +39,25 @@ class FailureRecordTest {
         assertEquals("q#-", standard.partitionKey());
         assertEquals("t000000000000042#m-1", standard.sortKey());
     }
+
+    @Test
+    void eachRecordOfAMessageHasAKeyOfItsOwnTheSameAcrossDeliveries() {
+        Instant firstReceive = Instant.ofEpochMilli(1_700_000_000_000L);
+        FailureRecord whole = new FailureRecord("q", null, null, "m-1", "{}", FailureClass.BUSINESS, "r", null, null, 1,
+                firstReceive, Instant.ofEpochMilli(1_700_000_000_500L));
+        FailureRecord second = new FailureRecord("q", null, null, "m-1", "{}", FailureClass.BUSINESS, "r", null, null, 1,
+                firstReceive, Instant.ofEpochMilli(1_700_000_000_500L), null, 1);
+        FailureRecord third = new FailureRecord("q", null, null, "m-1", "{}", FailureClass.BUSINESS, "r", null, null, 1,
+                firstReceive, Instant.ofEpochMilli(1_700_000_000_600L), null, 2);
+        FailureRecord secondRedelivered = new FailureRecord("q", null, null, "m-1", "{}", FailureClass.BUSINESS, "r", null,
+                null, 3, firstReceive, Instant.ofEpochMilli(1_700_000_061_000L), null, 1);
+
+        assertEquals("t001700000000000#m-1#r00001", second.sortKey());
+        assertEquals(second.sortKey(), secondRedelivered.sortKey());
+        assertEquals(List.of(whole.sortKey(), second.sortKey(), third.sortKey()),
+                List.of(third.sortKey(), whole.sortKey(), second.sortKey()).stream().sorted().toList(),
+                "a message's records list right after it, in record order");
+        assertEquals(2, third.recordIndex());
+        assertEquals(null, whole.recordIndex());
+    }
 }

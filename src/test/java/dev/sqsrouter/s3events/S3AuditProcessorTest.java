@@ -30,6 +30,7 @@ class S3AuditProcessorTest {
             Instant.parse("2024-05-14T09:21:07.129Z"));
 
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final List<String> idempotencyKeys = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
     private volatile String answer = "{\"status_code\":200}";
     private HttpServer server;
@@ -41,6 +42,7 @@ class S3AuditProcessorTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
         server.createContext("/", exchange -> {
             try (exchange; InputStream in = exchange.getRequestBody()) {
+                idempotencyKeys.add(String.valueOf(exchange.getRequestHeaders().getFirst("Idempotency-Key")));
                 requests.add(exchange.getRequestHeaders().getFirst("Content-Type") + " "
                         + new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 byte[] body = answer.getBytes(StandardCharsets.UTF_8);
@@ -71,6 +73,23 @@ class S3AuditProcessorTest {
                 + "\"size\":1024,\"eTag\":\"0123456789abcdef0123456789abcdef\",\"versionId\":null,"
                 + "\"eventName\":\"ObjectCreated:Put\",\"eventTime\":\"2024-05-14T09:21:07.129Z\","
                 + "\"sequencer\":\"0A1B2C3D4E5F678901\"}}"), requests);
+    }
+
+    @Test
+    void sendsAnIdempotencyKeyDerivedFromTheEventAlone() throws Exception {
+        audit.process(RECORD);
+        // the same event, another eventTime (as another delivery path might give): the same key
+        audit.process(new S3EventRecord(RECORD.bucket(), RECORD.key(), RECORD.size(), RECORD.eTag(), null, RECORD.sequencer(),
+                RECORD.eventName(), Instant.parse("2024-05-14T09:21:08Z")));
+        // another event of the same key (a later overwrite has a later sequencer): another key
+        audit.process(new S3EventRecord(RECORD.bucket(), RECORD.key(), RECORD.size(), RECORD.eTag(), null, "0A1B2C3D4E5F678902",
+                RECORD.eventName(), RECORD.eventTime()));
+
+        assertEquals(3, idempotencyKeys.size());
+        assertTrue(idempotencyKeys.get(0).matches("[0-9a-f]{64}"), idempotencyKeys.get(0));
+        assertEquals(idempotencyKeys.get(0), idempotencyKeys.get(1));
+        assertTrue(!idempotencyKeys.get(0).equals(idempotencyKeys.get(2)), idempotencyKeys::toString);
+        assertEquals(RECORD.idempotencyKey(), idempotencyKeys.get(0));
     }
 
     @Test

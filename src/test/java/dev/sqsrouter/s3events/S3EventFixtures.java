@@ -44,6 +44,25 @@ public final class S3EventFixtures {
         return write(event);
     }
 
+    /**
+     * A raw S3 event of several records, one per key, each as raw-put.json's record for that bucket, key (encoded here
+     * as S3 encodes it) and event name, with a sequencer of its own (S3 gives every event of a key its own).
+     */
+    public static String s3Event(String bucket, String eventName, java.util.List<String> keys) {
+        ObjectNode event = (ObjectNode) read(fixture("raw-put.json"));
+        ObjectNode template = (ObjectNode) event.get("Records").get(0);
+        com.fasterxml.jackson.databind.node.ArrayNode records = event.putArray("Records");
+        for (int i = 0; i < keys.size(); i++) {
+            ObjectNode record = template.deepCopy();
+            record.put("eventName", eventName);
+            ObjectNode s3 = (ObjectNode) record.get("s3");
+            ((ObjectNode) s3.get("bucket")).put("name", bucket).put("arn", "arn:aws:s3:::" + bucket);
+            ((ObjectNode) s3.get("object")).put("key", encodeKey(keys.get(i))).put("sequencer", String.format("0A1B2C3D4E5F67%04X", i));
+            records.add(record);
+        }
+        return write(event);
+    }
+
     /** The sns-put.json envelope around another S3 event (or anything else as Message). */
     public static String snsNotification(String message) {
         ObjectNode envelope = (ObjectNode) read(fixture("sns-put.json"));

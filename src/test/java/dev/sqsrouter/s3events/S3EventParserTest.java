@@ -55,6 +55,21 @@ class S3EventParserTest {
     }
 
     @Test
+    void recordEventIsAnS3EventOfThatRecordAloneThatParsesToIt() {
+        String body = fixture("sns-several-records.json");
+        List<S3EventRecord> records = parser.parse(body).records();
+
+        for (int i = 0; i < records.size(); i++) {
+            S3EventNotification alone = parser.parse(parser.recordEvent(body, i));
+            assertEquals(Envelope.RAW, alone.envelope());
+            assertEquals(List.of(records.get(i)), alone.records());
+        }
+        // an EventBridge event names one object: it is its own record event
+        String eventBridge = fixture("eventbridge-object-created.json");
+        assertEquals(parser.parse(eventBridge).records(), parser.parse(parser.recordEvent(eventBridge, 0)).records());
+    }
+
+    @Test
     void testEventIsAcknowledgedWithItsBucketAndNoRecords() {
         for (String fixture : List.of("sns-test-event.json", "raw-test-event.json")) {
             S3EventNotification notification = parser.parse(fixture(fixture));

@@ -137,6 +137,48 @@ class S3ThumbnailRouteTest extends S3EventsTestSupport {
         assertEquals("image/gif", s3.headObject(b -> b.bucket(BUCKET).key("thumbnails/" + image)).contentType());
     }
 
+    @Test
+    void aMissingObjectAmongThreeRecordsIsParkedAloneAndTheOtherThumbnailsAreWritten() {
+        byte[] image = TestImages.image(128, 96, "png");
+        List<String> keys = List.of(keyPrefix() + "before.png", keyPrefix() + "gone.png", keyPrefix() + "after.png");
+        put(keys.get(0), image, Map.of());
+        put(keys.get(2), image, Map.of());
+
+        String id = sendEvent(THUMBNAILS, snsNotification(S3EventFixtures.s3Event(BUCKET, "ObjectCreated:Put", keys)));
+
+        await().atMost(20, SECONDS).until(() -> s3Stats(THUMBNAILS).deleted() == 1);
+        assertTrue(exists("thumbnails/" + keys.get(0)));
+        assertTrue(exists("thumbnails/" + keys.get(2)), "the record after the missing one is processed too");
+        List<FailureRecord> failures = s3Failures(THUMBNAILS);
+        assertEquals(1, failures.size(), () -> "one failure record: " + failures);
+        FailureRecord gone = failures.get(0);
+        assertEquals(id, gone.messageId());
+        assertEquals(FailureClass.BUSINESS, gone.failureClass());
+        assertTrue(gone.reason().contains("object images/" + keys.get(1) + " is gone (NoSuchKey)"), gone.reason());
+        assertEquals(List.of(keys.get(1)), S3AuditRecordOutcomeTest.keysOf(gone.body()), "the body is the missing object's record alone");
+        assertEquals(0, messagesIn(s3Queue(THUMBNAILS)));
+        assertEquals(0, messagesIn(s3EventDeadLetterQueue(THUMBNAILS)));
+    }
+
+    @Test
+    void aThumbnailWrittenAgainIsTheSameThumbnail() {
+        String key = keyPrefix() + "twice.png";
+        byte[] image = TestImages.image(300, 200, "png");
+        put(key, image, Map.of());
+        String event = snsNotification(s3Event(BUCKET, key, "ObjectCreated:Put", image.length));
+        String thumbnailKey = "thumbnails/" + key;
+
+        sendEvent(THUMBNAILS, event);
+        await().atMost(20, SECONDS).until(() -> s3Stats(THUMBNAILS).deleted() == 1);
+        byte[] first = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(thumbnailKey)).asByteArray();
+        // a redelivery (or the same event in another message) does the record again
+        sendEvent(THUMBNAILS, event);
+        await().atMost(20, SECONDS).until(() -> s3Stats(THUMBNAILS).deleted() == 2);
+        byte[] second = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(thumbnailKey)).asByteArray();
+        assertTrue(java.util.Arrays.equals(first, second), "the same bytes");
+        assertTrue(s3Failures(THUMBNAILS).isEmpty());
+    }
+
     private void put(String key, byte[] bytes, Map<String, String> metadata) {
         s3.putObject(b -> b.bucket(BUCKET).key(key).metadata(metadata), RequestBody.fromBytes(bytes));
     }

@@ -1,0 +1,103 @@
+package dev.sqsrouter.s3events;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import dev.sqsrouter.failure.FailureClass;
+import dev.sqsrouter.failure.FailureRecord;
+import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.relay.BusinessFailureException;
+import dev.sqsrouter.relay.SqsMessage;
+import org.apache.camel.Exchange;
+import org.apache.camel.Handler;
+import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one record of an S3 event message through the queue's processor and gives the record its own outcome, so that
+ * the records of one message are independent:
+ * <ul>
+ * <li>a refusal (a {@link BusinessFailureException}: an object gone, too large, not an image, status_code != 200;
+ * or an HTTP 3xx/4xx other than 408/429) parks this record alone in the failure store and returns normally, so the
+ * split goes on with the next record and the message is deleted once every record has run. The failure record's
+ * body is an S3 event of this record alone (see {@link S3EventParser#recordEvent}), its key the message's plus the
+ * record's index: two refused records of one message make two records, a redelivery none more;</li>
+ * <li>anything else is thrown as it is: the route's failure policy (relay-failure-policy) retries it, then leaves
+ * it on the exchange, and the whole message stays in SQS. Records done already are done again on the next delivery,
+ * which the processors make harmless (the audit's Idempotency-Key; a thumbnail is written again identically).</li>
+ * </ul>
+ * Why Java and not a doTry/doCatch in the route template: what counts as a refusal is the relay's outcome table,
+ * which lives in Java, and a doTry block is its own error handler, so transient failures inside it would lose the
+ * failure policy's retries with backoff. The route template declares one runner per queue, with the queue's
+ * processor.
+ */
+public class S3EventRecordRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3EventRecordRunner.class);
+
+    private S3EventRecordProcessor processor;
+    private FailureStore failureStore;
+    private final S3EventParser parser = new S3EventParser();
+    private final Clock clock = Clock.systemUTC();
+
+    public S3EventRecordRunner() {
+    }
+
+    public S3EventRecordRunner(S3EventRecordProcessor processor, FailureStore failureStore) {
+        this.processor = processor;
+        this.failureStore = failureStore;
+    }
+
+    /** Processes the record in the body; parks it if it is refused; throws what must keep the message in SQS. */
+    @Handler
+    public void run(Exchange exchange) throws Exception {
+        S3EventRecord record = exchange.getMessage().getMandatoryBody(S3EventRecord.class);
+        try {
+            processor.process(record);
+        } catch (Exception e) {
+            BusinessFailureException refusal = refusal(e);
+            if (refusal == null) {
+                throw e;
+            }
+            park(exchange, record, refusal);
+        }
+    }
+
+    /**
+     * The refusal an exception is, or null if it is not one. 3xx and 4xx other than 408 and 429 refuse, as in the
+     * relay's outcome table (RelayFailurePolicy): the other two say "try again later".
+     */
+    static BusinessFailureException refusal(Exception e) {
+        if (e instanceof BusinessFailureException business) {
+            return business;
+        }
+        if (e instanceof HttpOperationFailedException http) {
+            int status = http.getStatusCode();
+            if (status >= 300 && status < 500 && status != 408 && status != 429) {
+                return new BusinessFailureException("response server answered HTTP " + status, status, http.getResponseBody());
+            }
+        }
+        return null;
+    }
+
+    private void park(Exchange exchange, S3EventRecord record, BusinessFailureException refusal) {
+        SqsMessage message = SqsMessage.of(exchange);
+        Integer index = exchange.getProperty(Exchange.SPLIT_INDEX, Integer.class);
+        String body = index != null ? parser.recordEvent(message.body(), index) : message.body();
+        String reason = (index != null ? "Records[" + index + "] " : "") + "(" + record.location() + "): " + refusal.getMessage();
+        boolean written = failureStore.record(new FailureRecord(message.queue(), message.groupId(), message.sequence(),
+                message.messageId(), body, FailureClass.BUSINESS, reason, refusal.httpStatus(), refusal.answer(),
+                message.receiveCount(), message.firstReceivedAt(), Instant.now(clock), record.idempotencyKey(), index));
+        LOG.warn("{}: record {} of message {} parked{}: {}", exchange.getFromRouteId(), index, message.messageId(),
+                written ? "" : " (recorded already by an earlier delivery)", reason);
+    }
+
+    public void setProcessor(S3EventRecordProcessor processor) {
+        this.processor = processor;
+    }
+
+    public void setFailureStore(FailureStore failureStore) {
+        this.failureStore = failureStore;
+    }
+}

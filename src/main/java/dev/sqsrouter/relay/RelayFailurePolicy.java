@@ -56,14 +56,14 @@ public class RelayFailurePolicy extends RouteConfigurationBuilder {
                 .end();
     }
 
-    /** 3xx and 4xx are refusals, except 408 and 429 which say "try again later". */
     static boolean isBusinessRefusal(Exchange exchange) {
         HttpOperationFailedException failure = exchange.getException(HttpOperationFailedException.class);
-        if (failure == null) {
-            return false;
-        }
-        int status = failure.getStatusCode();
-        return status >= 300 && status < 500 && status != 408 && status != 429;
+        return failure != null && isBusinessRefusal(failure.getStatusCode());
+    }
+
+    /** 3xx and 4xx are refusals, except 408 and 429 which say "try again later". */
+    public static boolean isBusinessRefusal(int httpStatus) {
+        return httpStatus >= 300 && httpStatus < 500 && httpStatus != 408 && httpStatus != 429;
     }
 
 }

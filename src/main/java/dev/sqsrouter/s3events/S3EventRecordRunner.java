@@ -7,6 +7,7 @@ import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
 import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.relay.BusinessFailureException;
+import dev.sqsrouter.relay.RelayFailurePolicy;
 import dev.sqsrouter.relay.SqsMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
@@ -72,11 +73,9 @@ public class S3EventRecordRunner {
         if (e instanceof BusinessFailureException business) {
             return business;
         }
-        if (e instanceof HttpOperationFailedException http) {
-            int status = http.getStatusCode();
-            if (status >= 300 && status < 500 && status != 408 && status != 429) {
-                return new BusinessFailureException("response server answered HTTP " + status, status, http.getResponseBody());
-            }
+        if (e instanceof HttpOperationFailedException http && RelayFailurePolicy.isBusinessRefusal(http.getStatusCode())) {
+            return new BusinessFailureException("response server answered HTTP " + http.getStatusCode(), http.getStatusCode(),
+                    http.getResponseBody());
         }
         return null;
     }

@@ -50,5 +50,6 @@ class SlowTargetTest extends RelayTestSupport {
         await().atMost(30, SECONDS).until(() -> stats.deleted() == 3 && messagesIn(queue("queue-1")) == 0);
         assertEquals(Map.of("slow", List.of(1, 2, 3)), sequencesByGroup(target.received()));
         assertEquals(0, stats.kept());
+        assertEquals(0, stats.retried(), "a slow answer is no failure: nothing retried");
     }
 }

@@ -48,13 +48,16 @@ final class BatchAcknowledgement {
                 plan = true;
             }
         }
-        if (now != null) {
-            delete.accept(now);
+        try {
+            if (now != null) {
+                delete.accept(now);
+            }
+            if (plan) {
+                later.accept(this::flush);
+            }
+        } finally {
+            unsettled.countDown();
         }
-        if (plan) {
-            later.accept(this::flush);
-        }
-        unsettled.countDown();
     }
 
     /** Waits until every group has settled, then deletes what is still waiting (also when interrupted). */

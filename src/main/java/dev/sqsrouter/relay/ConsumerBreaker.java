@@ -35,6 +35,11 @@ final class ConsumerBreaker {
             if (!failed) {
                 failuresInARow = 0;
                 halfOpen = false;
+                if (openUntil - System.nanoTime() > 0) {
+                    // a held message got through while open: the target is back, receive again at once
+                    openUntil = System.nanoTime();
+                    reset.signalAll();
+                }
                 return;
             }
             if (openUntil - System.nanoTime() > 0) {

@@ -13,12 +13,17 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
+
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.aws2.sqs.Sqs2Consumer;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,10 +60,17 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     /** Successful messages so far: a failure counts towards poison only if others succeeded since the previous one. */
     private final AtomicLong successes = new AtomicLong();
     private final Set<GroupRun> waitingRetries = ConcurrentHashMap.newKeySet();
-    private ExecutorService groupWorkers;
-    private ScheduledExecutorService timer;
-    private ScheduledExecutorService heartbeats;
-    private VisibilityHeartbeat heartbeat;
+    /** Groups being retried in place; the poller receives no more while there are {@link #maxHeldGroups} of them. */
+    private final AtomicInteger heldGroups = new AtomicInteger();
+    private final Object heldGroupsChanged = new Object();
+    /** Polls under way: a stop waits for them before it shuts the pools their batches run on. */
+    private final AtomicInteger activePolls = new AtomicInteger();
+    private int maxHeldGroups;
+    private long maxHoldMillis;
+    private volatile ExecutorService groupWorkers;
+    private volatile ScheduledExecutorService timer;
+    private volatile ScheduledExecutorService heartbeats;
+    private volatile VisibilityHeartbeat heartbeat;
     private SqsAcknowledger acknowledger;
 
     OrderedSqsConsumer(OrderedSqsEndpoint endpoint, Processor processor, OrderedOptions options, RelayStats stats) {
@@ -74,27 +86,37 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         String queue = getConfiguration().getQueueName();
         var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         int threads = Math.max(1, options.groupWorkers()) * Math.max(1, getConfiguration().getConcurrentConsumers());
-        groupWorkers = executors.newFixedThreadPool(this, "sqs-ordered[" + queue + "]", threads);
+        maxHeldGroups = threads;
+        // released before SQS's 12 hour ceiling would refuse the next extension
+        maxHoldMillis = Math.max(0, TimeUnit.SECONDS.toMillis(Math.min(options.maxHoldSeconds(),
+                OrderedOptions.SQS_MAX_VISIBILITY_SECONDS - visibilitySeconds() - 60)) - options.retryMaxDelayMs());
+        // Abort, not Camel's default CallerRuns: after shutdown CallerRuns drops a task silently, and a dropped group
+        // would never settle its batch; a rejection is caught and the task run (or given back) by the caller
+        groupWorkers = executors.newThreadPool(this, "sqs-ordered[" + queue + "]", profile("sqs-ordered", threads));
         // only hands due work to the group workers: it never waits on SQS or a target
-        timer = executors.newSingleThreadScheduledExecutor(this, "sqs-ordered-timer[" + queue + "]");
+        timer = executors.newScheduledThreadPool(this, "sqs-ordered-timer[" + queue + "]", profile("sqs-ordered-timer", 1));
         acknowledger = new SqsAcknowledger(getClient(), this::getQueueUrl, queue, stats);
         if (options.extendMessageVisibility()) {
             int seconds = visibilitySeconds();
-            heartbeats = executors.newSingleThreadScheduledExecutor(this, "sqs-ordered-visibility[" + queue + "]");
+            heartbeats = executors.newScheduledThreadPool(this, "sqs-ordered-visibility[" + queue + "]",
+                    profile("sqs-ordered-visibility", 1));
             heartbeat = new VisibilityHeartbeat((messages, to) -> {
-                if (to == seconds) {
-                    // an extension: a message deleted meanwhile is refused, which is no error
-                    acknowledger.changeVisibility(messages, to, this::isStillRunning);
-                    stats.visibilityExtensions.add(messages.size());
-                    LOG.debug("{}: extended the visibility of {} running messages to {} s", queue, messages.size(), to);
-                } else {
-                    acknowledger.changeVisibility(messages, to, message -> true);
-                }
-            }, seconds, heartbeats);
+                acknowledger.changeVisibility(messages, to, message -> true);
+            }, messages -> {
+                // a message deleted meanwhile is refused, which is no error
+                acknowledger.changeVisibility(messages, seconds, this::isStillRunning);
+                stats.visibilityExtensions.add(messages.size());
+                LOG.debug("{}: extended the visibility of {} running messages to {} s", queue, messages.size(), seconds);
+            }, heartbeats);
             long period = Math.max(200, TimeUnit.SECONDS.toMillis(seconds) / 3);
             heartbeats.scheduleWithFixedDelay(heartbeat, period, period, TimeUnit.MILLISECONDS);
         }
         super.doStart();
+    }
+
+    private static ThreadPoolProfile profile(String name, int threads) {
+        return new ThreadPoolProfileBuilder(name).poolSize(threads).maxPoolSize(threads).maxQueueSize(-1)
+                .allowCoreThreadTimeOut(false).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
     }
 
     private boolean isStillRunning(SqsMessage message) {
@@ -104,6 +126,15 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
 
     @Override
     protected void doStop() throws Exception {
+        // the batches under way settle first (their groups see the stop after the current message and give the rest
+        // back); stopping the poll scheduler would interrupt them. A long poll under way ends within its wait time.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, getConfiguration().getWaitTimeSeconds() == null
+                ? 0 : getConfiguration().getWaitTimeSeconds()) + 5L);
+        synchronized (activePolls) {
+            while (activePolls.get() > 0 && deadline - System.nanoTime() > 0) {
+                activePolls.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+        }
         super.doStop();
         var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         // groups waiting for a retry go back to SQS now, for another instance (or this one, restarted) to take over
@@ -133,10 +164,39 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     @Override
     protected int poll() throws Exception {
         if (breaker.isOpen()) {
-            breaker.awaitClosed(this::isRunAllowed);
+            breaker.awaitClosed(this::mayStart);
             return 0;
         }
-        return super.poll();
+        if (heldGroups.get() >= maxHeldGroups) {
+            // enough groups are held for retries already: receiving more would only hold more
+            synchronized (heldGroupsChanged) {
+                while (heldGroups.get() >= maxHeldGroups && mayStart()) {
+                    heldGroupsChanged.wait(1000);
+                }
+            }
+            return 0;
+        }
+        activePolls.incrementAndGet();
+        try {
+            return super.poll();
+        } finally {
+            activePolls.decrementAndGet();
+            synchronized (activePolls) {
+                activePolls.notifyAll();
+            }
+        }
+    }
+
+    /** Whether a message may start: not while the route is suspending or stopping. */
+    private boolean mayStart() {
+        return isRunAllowed() && !isSuspendingOrSuspended();
+    }
+
+    private void heldGroupsChanged(int delta) {
+        heldGroups.addAndGet(delta);
+        synchronized (heldGroupsChanged) {
+            heldGroupsChanged.notifyAll();
+        }
     }
 
     @Override
@@ -221,9 +281,13 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     }
 
     private void later(Runnable task) {
+        ScheduledExecutorService current = timer;
         try {
-            timer.schedule(() -> execute(task), BatchAcknowledgement.MAX_WAIT_MS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException | NullPointerException stopped) {
+            if (current == null) {
+                throw new RejectedExecutionException("stopped");
+            }
+            current.schedule(() -> execute(task), BatchAcknowledgement.MAX_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopped) {
             execute(task);
         }
     }
@@ -257,6 +321,8 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         /** True while a retry of the head is scheduled and not yet started. */
         private final AtomicBoolean waiting = new AtomicBoolean();
         private boolean settled;
+        /** Counted in heldGroups since its first retry, until it finishes. */
+        private boolean held;
         private int next;
         // the head's attempts in this delivery
         private Map<String, Object> headHeaders;
@@ -274,8 +340,23 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
 
         @Override
         public void run() {
+            try {
+                runMessages();
+            } catch (Throwable unexpected) {
+                // never leave the batch unsettled (its poller waits for it) or the messages kept invisible
+                LOG.error("{}: group {} failed unexpectedly; its unfinished messages go back to SQS",
+                        getConfiguration().getQueueName(), messages.get(0).orderingKey(), unexpected);
+                try {
+                    giveBack(messages.subList(Math.min(next, messages.size()), messages.size()), 0);
+                } finally {
+                    finish();
+                }
+            }
+        }
+
+        private void runMessages() {
             while (next < exchanges.size()) {
-                if (!isRunAllowed() || outOfTime()) {
+                if (!mayStart() || outOfTime()) {
                     // not processed: visible again at once, so that it is redelivered after what stopped the group
                     stats.released.add(exchanges.size() - next);
                     giveBack(messages.subList(next, messages.size()), 0);
@@ -284,9 +365,12 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
                 }
                 Exchange exchange = attempt();
                 process(exchange);
-                if (!exchange.isFailed()) {
-                    successes.incrementAndGet();
-                    recordAttempt(false);
+                if (!exchange.isFailed() && !exchange.isRollbackOnly() && !exchange.isRollbackOnlyLast()) {
+                    if (exchange.getProperty(Exchange.EXCEPTION_CAUGHT) == null) {
+                        // a clean success (not a parking): what it called answers
+                        successes.incrementAndGet();
+                        recordAttempt(false);
+                    }
                     done.add(messages.get(next));
                     next++;
                     resetHead();
@@ -335,12 +419,12 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             }
             successMark = now;
             long heldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedAt);
-            if (heartbeat == null || !isRunAllowed() || heldMillis >= TimeUnit.SECONDS.toMillis(options.maxHoldSeconds())) {
-                if (heartbeat != null && isRunAllowed()) {
+            if (heartbeat == null || !mayStart() || heldMillis >= maxHoldMillis) {
+                if (heartbeat != null && mayStart()) {
                     LOG.warn("{}: message {} (group {}) failed for {} s, longer than maxHoldSeconds; it goes back to SQS",
                             head.queue(), head.messageId(), head.groupId(), heldMillis / 1000);
                 }
-                int seconds = isRunAllowed() ? Math.max(0, options.failedVisibilityTimeout()) : 0;
+                int seconds = mayStart() ? Math.max(0, options.failedVisibilityTimeout()) : 0;
                 stats.kept.increment();
                 stats.released.add(messages.size() - next - 1);
                 giveBack(messages.subList(next, messages.size()), seconds);
@@ -354,18 +438,26 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
                     head.messageId(), head.groupId(), failedAttempts, delay, String.valueOf(failed.getException()));
             LOG.debug("{}: failure of message {}", head.queue(), head.messageId(), failed.getException());
             stats.retried.increment();
+            if (!held) {
+                held = true;
+                heldGroupsChanged(1);
+            }
             // what the group finished before its head failed is acknowledged now, and the poller may go on
             settle();
             waiting.set(true);
             waitingRetries.add(this);
+            ScheduledExecutorService current = timer;
             try {
-                timer.schedule(() -> {
+                if (current == null) {
+                    throw new RejectedExecutionException("stopped");
+                }
+                current.schedule(() -> {
                     if (waiting.compareAndSet(true, false)) {
                         waitingRetries.remove(this);
                         execute(this);
                     }
                 }, delay, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException | NullPointerException stopped) {
+            } catch (RejectedExecutionException stopped) {
                 releaseIfWaiting();
             }
             return false;
@@ -397,13 +489,18 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         private void settle() {
             if (!settled) {
                 settled = true;
-                batch.settle(done);
+                List<SqsMessage> settling = List.copyOf(done);
                 done.clear();
+                batch.settle(settling);
             }
         }
 
         /** The group is over: its successes are deleted (with the batch's, if the batch still runs). */
         private void finish() {
+            if (held) {
+                held = false;
+                heldGroupsChanged(-1);
+            }
             if (settled) {
                 if (!done.isEmpty()) {
                     delete(List.copyOf(done), receivedAt);

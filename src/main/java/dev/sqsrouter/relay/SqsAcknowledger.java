@@ -10,16 +10,16 @@ import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 
 /**
- * The SQS calls that settle received messages: deletes and visibility changes, in batches of ten. A call is never
- * aborted by an interrupt of the calling thread (a forced shutdown): the interrupt is set aside for the call and
- * restored after it, so that a message whose outcome is known is acknowledged rather than delivered again.
+ * The SQS calls that settle received messages: deletes and visibility changes, in batches of ten. An interrupt already
+ * pending on the calling thread (a stop under way) is set aside for the calls and restored after them, so that a
+ * message whose outcome is known is acknowledged rather than delivered again. Errors are logged and counted, never
+ * thrown: SQS then delivers the message again.
  */
 final class SqsAcknowledger {
 
@@ -87,7 +87,7 @@ final class SqsAcknowledger {
                                     message.queue(), what, message.messageId(), error.code(), error.message());
                         }
                     }
-                } catch (SdkException e) {
+                } catch (RuntimeException e) {
                     stats.acknowledgeErrors.add(chunk.size());
                     LOG.warn("{}: could not {} {} messages; SQS will deliver them again", queueName, what, chunk.size(), e);
                 }

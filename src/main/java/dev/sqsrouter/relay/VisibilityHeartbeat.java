@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,18 +28,18 @@ final class VisibilityHeartbeat implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(VisibilityHeartbeat.class);
 
     private final Map<String, SqsMessage> running = new ConcurrentHashMap<>();
-    private final BiConsumer<List<SqsMessage>, Integer> changeVisibility;
-    private final int extendToSeconds;
+    private final BiConsumer<List<SqsMessage>, Integer> release;
+    private final Consumer<List<SqsMessage>> extend;
     private final Executor serial;
 
     /**
-     * @param changeVisibility sets the visibility timeout of the given messages (SQS batches of ten, errors logged)
-     * @param extendToSeconds  what each run sets the running messages' visibility timeout to
-     * @param serial           the heartbeat's own thread, on which releases run
+     * @param release sets the visibility timeout of messages given back (SQS batches of ten, errors logged)
+     * @param extend  extends the visibility timeout of the running messages
+     * @param serial  the heartbeat's own thread, on which releases run
      */
-    VisibilityHeartbeat(BiConsumer<List<SqsMessage>, Integer> changeVisibility, int extendToSeconds, Executor serial) {
-        this.changeVisibility = changeVisibility;
-        this.extendToSeconds = extendToSeconds;
+    VisibilityHeartbeat(BiConsumer<List<SqsMessage>, Integer> release, Consumer<List<SqsMessage>> extend, Executor serial) {
+        this.release = release;
+        this.extend = extend;
         this.serial = serial;
     }
 
@@ -69,7 +71,12 @@ final class VisibilityHeartbeat implements Runnable {
         }
         List<SqsMessage> released = List.copyOf(messages);
         finished(released);
-        serial.execute(() -> changeVisibility.accept(released, seconds));
+        try {
+            serial.execute(() -> release.accept(released, seconds));
+        } catch (RejectedExecutionException stopped) {
+            // the heartbeat has stopped, so no extension can overtake the release any more
+            release.accept(released, seconds);
+        }
     }
 
     @Override
@@ -77,9 +84,9 @@ final class VisibilityHeartbeat implements Runnable {
         try {
             List<SqsMessage> unfinished = new ArrayList<>(running.values());
             if (!unfinished.isEmpty()) {
-                changeVisibility.accept(unfinished, extendToSeconds);
+                extend.accept(unfinished);
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // a scheduled task that throws is never run again: log, and extend on the next run
             LOG.warn("visibility extension failed; the next run tries again", e);
         }

@@ -60,6 +60,27 @@ class ConsumerBreakerTest {
     }
 
     @Test
+    void aSuccessWhileOpenClosesItAndWakesTheWaitingPoller() throws Exception {
+        ConsumerBreaker breaker = new ConsumerBreaker(1, 60_000);
+        breaker.record(true);
+        assertTrue(breaker.isOpen());
+        Thread poller = new Thread(() -> {
+            try {
+                breaker.awaitClosed(() -> true);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "poller");
+        poller.start();
+        Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> poller.getState() == Thread.State.TIMED_WAITING);
+        // a message held for a retry in place got through: the target is back
+        breaker.record(false);
+        assertEquals("CLOSED", breaker.state());
+        poller.join(5_000);
+        assertFalse(poller.isAlive(), "the poller receives again at once, not after the 60 s period");
+    }
+
+    @Test
     void awaitClosedReturnsWhenTheConsumerStops() throws InterruptedException {
         ConsumerBreaker breaker = new ConsumerBreaker(1, 60_000);
         breaker.record(true);

@@ -31,7 +31,7 @@ class VisibilityHeartbeatTest {
 
     @Test
     void eachMessageIsExtendedUntilItsDeleteReturns() throws Exception {
-        VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(this::record, EXTEND_TO, Runnable::run);
+        VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(this::record, messages -> record(messages, EXTEND_TO), Runnable::run);
         heartbeat.run();
         assertEquals(List.of(), changes, "nothing received, nothing to extend");
 
@@ -61,7 +61,7 @@ class VisibilityHeartbeatTest {
 
     @Test
     void aDeleteThatFailsStillEndsTheExtensions() {
-        VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(this::record, EXTEND_TO, Runnable::run);
+        VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(this::record, messages -> record(messages, EXTEND_TO), Runnable::run);
         SqsMessage a = message("a");
         heartbeat.started(List.of(a));
         try {
@@ -81,17 +81,15 @@ class VisibilityHeartbeatTest {
         try {
             CountDownLatch extensionEntered = new CountDownLatch(1);
             CountDownLatch extensionMayEnd = new CountDownLatch(1);
-            VisibilityHeartbeat heartbeat = new VisibilityHeartbeat((messages, seconds) -> {
-                if (seconds == EXTEND_TO) {
-                    extensionEntered.countDown();
-                    try {
-                        extensionMayEnd.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
+            VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(this::record, messages -> {
+                extensionEntered.countDown();
+                try {
+                    extensionMayEnd.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                record(messages, seconds);
-            }, EXTEND_TO, serial);
+                record(messages, EXTEND_TO);
+            }, serial);
             SqsMessage a = message("a");
             heartbeat.started(List.of(a));
             serial.execute(heartbeat);
@@ -112,12 +110,12 @@ class VisibilityHeartbeatTest {
     @Test
     void aFailedExtensionDoesNotEndTheSchedule() {
         AtomicInteger calls = new AtomicInteger();
-        VisibilityHeartbeat heartbeat = new VisibilityHeartbeat((messages, seconds) -> {
+        VisibilityHeartbeat heartbeat = new VisibilityHeartbeat(this::record, messages -> {
             if (calls.incrementAndGet() == 1) {
                 throw new IllegalStateException("SQS unreachable");
             }
-            record(messages, seconds);
-        }, EXTEND_TO, Runnable::run);
+            record(messages, EXTEND_TO);
+        }, Runnable::run);
         heartbeat.started(List.of(message("a")));
         // run by a scheduled executor: a run that threw would end the schedule, so a run must not throw
         heartbeat.run();

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,27 +15,76 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 
-/** A response server that answers at once ({"status_code":200}) and remembers what arrived, for order checks. */
+/**
+ * A response server that answers at once ({"status_code":200}) and remembers what arrived, for order checks. It can be
+ * taken down for an outage, in one of two ways: it answers 503 to every call (and remembers none of them), or it stops
+ * listening, so that connections are refused; {@link #up()} ends the outage on the same port.
+ */
 final class FastSink implements AutoCloseable {
+
+    /** How the sink is down during an outage. */
+    enum Outage {
+        /** Every call is answered 503 Service Unavailable. */
+        UNAVAILABLE,
+        /** The server stops listening: connections are refused. */
+        REFUSED
+    }
 
     private static final Pattern GROUP_AND_SEQ = Pattern.compile("\"g\":\"([^\"]*)\",\"seq\":(\\d+)");
     private static final String ANSWER = "{\"status_code\":200}";
 
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
-    private final HttpServer server;
     private final Queue<String> arrivals = new ConcurrentLinkedQueue<>();
+    private final AtomicLong unavailableAnswers = new AtomicLong();
+    private final int port;
+    private volatile HttpServer server;
+    private volatile boolean unavailable;
 
     FastSink() throws Exception {
-        server = vertx.createHttpServer()
+        server = listen(0);
+        port = server.actualPort();
+    }
+
+    private HttpServer listen(int onPort) throws Exception {
+        return vertx.createHttpServer()
                 .requestHandler(request -> request.body().onSuccess(body -> {
+                    if (unavailable) {
+                        unavailableAnswers.incrementAndGet();
+                        request.response().setStatusCode(503).end();
+                        return;
+                    }
                     arrivals.add(body.toString());
                     request.response().putHeader("Content-Type", "application/json").end(ANSWER);
                 }))
-                .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                .listen(onPort, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.actualPort() + "/";
+        return "http://127.0.0.1:" + port + "/";
+    }
+
+    /** Starts an outage: from now on no call succeeds until {@link #up()}. */
+    void down(Outage outage) throws Exception {
+        if (outage == Outage.REFUSED) {
+            HttpServer listening = server;
+            server = null;
+            listening.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } else {
+            unavailable = true;
+        }
+    }
+
+    /** Ends the outage: the sink answers 200 again, on the same port. */
+    void up() throws Exception {
+        unavailable = false;
+        if (server == null) {
+            server = listen(port);
+        }
+    }
+
+    /** Calls answered 503 during outages since the last {@link #reset()}. */
+    long unavailableAnswers() {
+        return unavailableAnswers.get();
     }
 
     int arrived() {
@@ -43,6 +93,7 @@ final class FastSink implements AutoCloseable {
 
     void reset() {
         arrivals.clear();
+        unavailableAnswers.set(0);
     }
 
     /** Duplicates (a group and sequence seen again) and order violations (a sequence below one already seen). */

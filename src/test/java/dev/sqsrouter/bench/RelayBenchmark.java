@@ -1,6 +1,7 @@
 package dev.sqsrouter.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -9,6 +10,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import dev.sqsrouter.Application;
+import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.relay.LatencyHistogram;
 import dev.sqsrouter.relay.OrderedSqsEndpoint;
 import dev.sqsrouter.relay.RelayStats;
@@ -16,6 +18,8 @@ import dev.sqsrouter.sandbox.AwsTestClients;
 import dev.sqsrouter.sandbox.Emulators;
 import org.apache.camel.main.Main;
 import org.awaitility.Awaitility;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -23,10 +27,17 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 /**
  * Relay throughput, latency, duplicates and order violations against a fast local sink, on in-process ElasticMQ,
  * next to a hand-written AWS SDK v2 loop (receive 10, POST each, delete the successes in one batch) with the same
- * number of pollers, the same sink and the same broker, in the same run. Not a test: run it with
+ * number of pollers, the same sink and the same broker, in the same run, and next to the broker-only ceiling (the
+ * same receive loop and DeleteMessageBatch with no HTTP call). Each scenario runs the loop, the ceiling and the relay in
+ * that order, each on a fresh fill of the same queue. Not a test: run it with
  * <pre>mvn -B -q -Pbench test-compile exec:java</pre>
  * Scenarios: -Dbench.scenarios=kind:messages:groups:pollers,... (default
  * standard:20000:0:10,fifo:10000:50:2,fifo:10000:1:2).
+ * <p>
+ * The scenario kind {@code recovery:messages:groups:pollers:outageSeconds} (default {@code recovery:10000:50:2:180}; any
+ * trailing fields may be left out) measures instead how fast the relay drains a FIFO backlog after an outage of the
+ * sink, against the same backlog without one: see {@link #recovery}. {@code -Dbench.recovery.outage=unavailable}
+ * (the default: the sink answers 503) or {@code refused} (the sink stops listening) chooses how the sink is down.
  */
 public final class RelayBenchmark {
 
@@ -36,15 +47,35 @@ public final class RelayBenchmark {
     private RelayBenchmark() {
     }
 
-    record Scenario(String kind, int messages, int groups, int pollers) {
+    record Scenario(String kind, int messages, int groups, int pollers, int outageSeconds) {
         boolean fifo() {
-            return "fifo".equals(kind);
+            return "fifo".equals(kind) || recovery();
+        }
+
+        boolean recovery() {
+            return "recovery".equals(kind);
         }
 
         @Override
         public String toString() {
             return fifo() ? "FIFO N=" + messages + " G=" + groups + " P=" + pollers
                     : "standard N=" + messages + " P=" + pollers;
+        }
+
+        /** kind:messages:groups:pollers, or recovery[:messages[:groups[:pollers[:outageSeconds]]]]. */
+        static Scenario parse(String spec) {
+            String[] p = spec.trim().split(":");
+            if ("recovery".equals(p[0])) {
+                int[] values = {10_000, 50, 2, 180};
+                for (int i = 1; i < p.length && i <= values.length; i++) {
+                    values[i - 1] = Integer.parseInt(p[i]);
+                }
+                return new Scenario(p[0], values[0], values[1], values[2], values[3]);
+            }
+            if (!"fifo".equals(p[0]) && !"standard".equals(p[0])) {
+                throw new IllegalArgumentException("unknown scenario kind " + p[0] + " (standard, fifo or recovery)");
+            }
+            return new Scenario(p[0], Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]), 0);
         }
     }
 
@@ -55,61 +86,247 @@ public final class RelayBenchmark {
         }
     }
 
+    /** One drain of the recovery mode: with or without an outage before it. */
+    record RecoveryResult(String run, double seconds, long deleted, long deletedDuringOutage, long heldAtRecovery,
+            long unavailableAnswers, int duplicates, int orderViolations, long received, long retried,
+            long breakerOpenings, long keptOrReleased, long left, long deadLetters, int failureRecords) {
+        double rate() {
+            return deleted / seconds;
+        }
+
+        /** Messages SQS handed out more than once (the relay's receive count above the backlog). */
+        long receivedAgain(int messages) {
+            return received - messages;
+        }
+
+        List<String> problems(int messages) {
+            List<String> problems = new ArrayList<>();
+            if (deleted != messages) {
+                problems.add(run + ": " + deleted + " deleted, not " + messages);
+            }
+            if (duplicates != 0 || orderViolations != 0) {
+                problems.add(run + ": " + duplicates + " duplicates, " + orderViolations + " order violations");
+            }
+            if (received != messages) {
+                problems.add(run + ": SQS handed out " + received + " messages for " + messages);
+            }
+            if (left != 0 || deadLetters != 0 || failureRecords != 0) {
+                problems.add(run + ": " + left + " left in the queue, " + deadLetters + " in the dead-letter queue, "
+                        + failureRecords + " in the failure store");
+            }
+            return problems;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String spec = System.getProperty("bench.scenarios", "standard:20000:0:10,fifo:10000:50:2,fifo:10000:1:2");
+        FastSink.Outage outage = "refused".equalsIgnoreCase(System.getProperty("bench.recovery.outage", "unavailable"))
+                ? FastSink.Outage.REFUSED : FastSink.Outage.UNAVAILABLE;
         List<Scenario> scenarios = new ArrayList<>();
         for (String s : spec.split(",")) {
-            String[] p = s.trim().split(":");
-            scenarios.add(new Scenario(p[0], Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3])));
+            scenarios.add(Scenario.parse(s));
         }
         Emulators emulators = Emulators.shared();
         SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
+        DynamoDbClient dynamoDb = AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint());
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("%-30s %-9s %7s %8s %9s %8s %8s %5s %6s %7s", "scenario", "impl", "msgs", "secs", "msg/s",
-                "p50 ms", "p99 ms", "dup", "order", "ratio"));
+        lines.add(String.format("%-30s %-9s %7s %8s %9s %8s %8s %5s %6s %8s %9s", "scenario", "impl", "msgs", "secs", "msg/s",
+                "p50 ms", "p99 ms", "dup", "order", "vs loop", "of broker"));
+        List<String> recoveryReports = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
         try (FastSink sink = new FastSink()) {
             int run = 0;
             for (Scenario scenario : scenarios) {
                 String name = "bench-" + (++run) + "-" + scenario.kind() + "-" + scenario.groups() + (scenario.fifo() ? ".fifo" : "");
                 String queueUrl = createQueue(sqs, name, scenario.fifo());
                 String deadLetterName = "bench-" + run + "-dlq" + (scenario.fifo() ? ".fifo" : "");
-                createQueue(sqs, deadLetterName, scenario.fifo());
+                String deadLetterUrl = createQueue(sqs, deadLetterName, scenario.fifo());
+
+                if (scenario.recovery()) {
+                    String failureTable = "bench-" + run + "-failures";
+                    new Provisioner(sqs, dynamoDb).failureTable(failureTable);
+                    String report = recovery(emulators, sqs, dynamoDb, sink, scenario, outage, name, queueUrl, deadLetterName,
+                            deadLetterUrl, failureTable, problems);
+                    System.out.println(report);
+                    recoveryReports.add(report);
+                    continue;
+                }
 
                 fill(sqs, queueUrl, scenario);
                 sink.reset();
                 Result baseline = baseline(sqs, queueUrl, sink, scenario);
                 fill(sqs, queueUrl, scenario);
+                Result broker = brokerOnly(sqs, queueUrl, scenario);
+                fill(sqs, queueUrl, scenario);
                 sink.reset();
-                Result relay = relay(emulators, name, deadLetterName, sink, scenario);
-                for (Result r : List.of(baseline, relay)) {
-                    lines.add(String.format("%-30s %-9s %7d %8.1f %9.0f %8.1f %8.1f %5d %6s %7s", scenario, r.implementation(),
-                            r.deleted(), r.seconds(), r.rate(), r.p50Micros() / 1000.0, r.p99Micros() / 1000.0, r.duplicates(),
-                            scenario.fifo() ? Integer.toString(r.orderViolations()) : "n/a",
-                            r == relay ? String.format("%.2fx", relay.rate() / baseline.rate()) : ""));
+                Result relay = relay(emulators, name, deadLetterName, null, sink, scenario);
+                for (Result r : List.of(baseline, broker, relay)) {
+                    lines.add(String.format("%-30s %-9s %7d %8.1f %9.0f %8.1f %8.1f %5s %6s %8s %9s", scenario, r.implementation(),
+                            r.deleted(), r.seconds(), r.rate(), r.p50Micros() / 1000.0, r.p99Micros() / 1000.0,
+                            r == broker ? "-" : Integer.toString(r.duplicates()),
+                            r == broker || !scenario.fifo() ? "n/a" : Integer.toString(r.orderViolations()),
+                            r == relay ? String.format("%.2fx", relay.rate() / baseline.rate()) : "",
+                            r == broker ? "" : String.format("%.0f%%", 100 * r.rate() / broker.rate())));
                 }
-                System.out.println(String.join("\n", lines.subList(lines.size() - 2, lines.size())));
+                System.out.println(String.join("\n", lines.subList(lines.size() - 3, lines.size())));
             }
         }
-        System.out.println("\nRelay benchmark, " + Runtime.getRuntime().availableProcessors() + " cores, ElasticMQ in process:\n"
-                + String.join("\n", lines));
-        System.exit(0);
+        String header = "\nRelay benchmark, " + Runtime.getRuntime().availableProcessors() + " cores, ElasticMQ in process";
+        if (lines.size() > 1) {
+            System.out.println(header + " (vs loop: relay / sdk-loop; of broker: share of the broker-only ceiling):\n"
+                    + String.join("\n", lines));
+        }
+        if (!recoveryReports.isEmpty()) {
+            System.out.println(header + ", recovery after an outage of the sink:\n" + String.join("\n\n", recoveryReports));
+        }
+        if (!problems.isEmpty()) {
+            System.out.println("\nRECOVERY CHECKS FAILED:\n" + String.join("\n", problems));
+        }
+        System.exit(problems.isEmpty() ? 0 : 1);
+    }
+
+    /**
+     * The recovery figure: (a) fill the backlog in its groups, start the relay with the sink working and time it until
+     * every message is deleted; (b) fill it again, take the sink down, start the relay, keep the sink down for the
+     * outage (the relay holds the messages it received and retries them in place, its breaker opens), bring it back and
+     * time it from then until every message is deleted. The app's shipped breaker and retry settings apply.
+     */
+    private static String recovery(Emulators emulators, SqsClient sqs, DynamoDbClient dynamoDb, FastSink sink,
+            Scenario scenario, FastSink.Outage outage, String queue, String queueUrl, String deadLetterQueue,
+            String deadLetterUrl, String failureTable, List<String> problems) throws Exception {
+        List<RecoveryResult> results = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        String atRecovery = "";
+        for (boolean withOutage : new boolean[] {false, true}) {
+            fill(sqs, queueUrl, scenario);
+            sink.reset();
+            if (withOutage) {
+                sink.down(outage);
+            }
+            try (Relay relay = startRelay(emulators, queue, deadLetterQueue, failureTable, sink, scenario)) {
+                RelayStats stats = relay.stats();
+                long start = System.nanoTime();
+                relay.startRoute();
+                long deletedDuringOutage = 0;
+                long heldAtRecovery = 0;
+                if (withOutage) {
+                    Thread.sleep(TimeUnit.SECONDS.toMillis(scenario.outageSeconds()));
+                    deletedDuringOutage = stats.deleted();
+                    heldAtRecovery = stats.received() - stats.deleted();
+                    atRecovery = String.format("when the sink came back after %d s: %d received and held, %d deleted, "
+                            + "breaker %s; relay counters %s", scenario.outageSeconds(), heldAtRecovery, deletedDuringOutage,
+                            stats.breakerState(), stats.toMap());
+                    System.out.println(scenario + ": " + atRecovery);
+                    sink.up();
+                    start = System.nanoTime();
+                }
+                Awaitility.await().atMost(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).pollInterval(5, TimeUnit.MILLISECONDS)
+                        .pollDelay(0, TimeUnit.MILLISECONDS).until(() -> stats.deleted() >= scenario.messages());
+                double seconds = (System.nanoTime() - start) / 1e9;
+                int[] checks = sink.duplicatesAndOrderViolations();
+                Map<String, Object> counters = stats.toMap();
+                RecoveryResult result = new RecoveryResult(withOutage ? "after outage" : "no outage", seconds,
+                        stats.deleted(), deletedDuringOutage, heldAtRecovery, sink.unavailableAnswers(), checks[0], checks[1],
+                        stats.received(), stats.retried(), (Long) counters.get("breakerOpenings"),
+                        stats.kept() + stats.released(), messagesIn(sqs, queueUrl), messagesIn(sqs, deadLetterUrl),
+                        dynamoDb.scan(b -> b.tableName(failureTable).select(Select.COUNT)).count());
+                failed.addAll(result.problems(scenario.messages()));
+                results.add(result);
+            }
+        }
+        List<String> report = new ArrayList<>();
+        report.add(String.format("%s, outage %d s (%s):", scenario, scenario.outageSeconds(),
+                outage == FastSink.Outage.REFUSED ? "sink refuses connections" : "sink answers 503"));
+        report.add(String.format("%-13s %8s %9s %5s %6s %8s %6s %8s %7s %7s %5s %5s %4s %5s", "run", "secs", "msg/s", "dup",
+                "order", "received", "again", "retried", "opened", "held", "503s", "kept", "dlq", "store"));
+        for (RecoveryResult r : results) {
+            report.add(String.format("%-13s %8.1f %9.0f %5d %6d %8d %6d %8d %7d %7d %5d %5d %4d %5d", r.run(), r.seconds(),
+                    r.rate(), r.duplicates(), r.orderViolations(), r.received(), r.receivedAgain(scenario.messages()),
+                    r.retried(), r.breakerOpenings(), r.heldAtRecovery(), r.unavailableAnswers(), r.keptOrReleased(),
+                    r.deadLetters(), r.failureRecords()));
+        }
+        report.add(atRecovery);
+        RecoveryResult calm = results.get(0);
+        RecoveryResult recovered = results.get(1);
+        report.add(String.format("secs: from the start of the relay (no outage) or from the end of the outage until all %d "
+                        + "are deleted; after the outage %.1f s against %.1f s (%.2fx), %.1f s in all with the outage",
+                scenario.messages(), recovered.seconds(), calm.seconds(), recovered.seconds() / calm.seconds(),
+                recovered.seconds() + scenario.outageSeconds()));
+        report.add("received: messages SQS handed out, again: handed out more than once; retried: attempts retried in place; "
+                + "opened: breaker openings; held: received and not deleted when the outage ended; 503s: calls the sink "
+                + "answered 503 during the outage; kept: kept for "
+                + "redelivery or released unprocessed; dlq/store: in the dead-letter queue / failure store afterwards");
+        problems.addAll(failed);
+        report.add(failed.isEmpty() ? "checks: every message delivered once, in order per group, received once, "
+                + "none in the dead-letter queue or the failure store" : "checks: FAILED: " + String.join("; ", failed));
+        return String.join("\n", report);
+    }
+
+    private static long messagesIn(SqsClient sqs, String queueUrl) {
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(b -> b.queueUrl(queueUrl).attributeNames(
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED)).attributes();
+        return attributes.values().stream().mapToLong(Long::parseLong).sum();
     }
 
     private static Result baseline(SqsClient sqs, String queueUrl, FastSink sink, Scenario scenario) throws Exception {
         LatencyHistogram latency = new LatencyHistogram();
         long start = System.nanoTime();
-        long deleted = SdkLoopBaseline.run(sqs, queueUrl, sink.url(), scenario.pollers(), WAIT_SECONDS, scenario.messages(),
-                TIMEOUT_MILLIS, latency);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        SdkLoopBaseline.Drain drain = SdkLoopBaseline.run(sqs, queueUrl, sink.url(), scenario.pollers(), WAIT_SECONDS,
+                scenario.messages(), TIMEOUT_MILLIS, latency);
+        long deleted = drain.deleted();
+        double seconds = (drain.endNanos() - start) / 1e9;
         int[] checks = sink.duplicatesAndOrderViolations();
         return new Result("sdk-loop", deleted, seconds, latency.quantileMicros(0.5), latency.quantileMicros(0.99), checks[0], checks[1]);
     }
 
-    private static Result relay(Emulators emulators, String queue, String deadLetterQueue, FastSink sink, Scenario scenario)
-            throws Exception {
+    private static Result brokerOnly(SqsClient sqs, String queueUrl, Scenario scenario) throws Exception {
+        LatencyHistogram latency = new LatencyHistogram();
+        long start = System.nanoTime();
+        SdkLoopBaseline.Drain drain = SdkLoopBaseline.brokerOnly(sqs, queueUrl, scenario.pollers(), WAIT_SECONDS,
+                scenario.messages(), TIMEOUT_MILLIS, latency);
+        long deleted = drain.deleted();
+        double seconds = (drain.endNanos() - start) / 1e9;
+        return new Result("broker", deleted, seconds, latency.quantileMicros(0.5), latency.quantileMicros(0.99), 0, 0);
+    }
+
+    /** The app with the shipped relay routes, started with its relay route stopped. */
+    record Relay(Main main, RelayStats stats) implements AutoCloseable {
+        void startRoute() throws Exception {
+            main.getCamelContext().getRouteController().startRoute("relay-queue-1");
+        }
+
+        /** Starts the route and waits until it has deleted the scenario's messages. */
+        Result result(Scenario scenario, FastSink sink) throws Exception {
+            long start = System.nanoTime();
+            startRoute();
+            Awaitility.await().atMost(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).pollInterval(5, TimeUnit.MILLISECONDS)
+                    .pollDelay(0, TimeUnit.MILLISECONDS).until(() -> stats.deleted() >= scenario.messages());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            int[] checks = sink.duplicatesAndOrderViolations();
+            return new Result("relay", stats.deleted(), seconds, stats.latency().quantileMicros(0.5),
+                    stats.latency().quantileMicros(0.99), checks[0], checks[1]);
+        }
+
+        @Override
+        public void close() throws Exception {
+            main.stop();
+        }
+    }
+
+    /** A throughput run of the relay: started on the filled queue, timed until every message is deleted. */
+    private static Result relay(Emulators emulators, String queue, String deadLetterQueue, String failureTable,
+            FastSink sink, Scenario scenario) throws Exception {
+        try (Relay relay = startRelay(emulators, queue, deadLetterQueue, failureTable, sink, scenario)) {
+            return relay.result(scenario, sink);
+        }
+    }
+
+    private static Relay startRelay(Emulators emulators, String queue, String deadLetterQueue, String failureTable,
+            FastSink sink, Scenario scenario) throws Exception {
         Main main = Application.newMain();
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties");
-        Map<String, String> overrides = Map.ofEntries(
+        Map<String, String> overrides = new LinkedHashMap<>(Map.ofEntries(
                 Map.entry("camel.main.routes-include-pattern", "file:routes/fifo-relay.yaml,file:routes/relay-queue-1.yaml"),
                 Map.entry("camel.main.auto-startup", "false"),
                 Map.entry("camel.server.enabled", "false"),
@@ -122,23 +339,20 @@ public final class RelayBenchmark {
                 Map.entry("relay.queue-1.dead-letter-queue", deadLetterQueue),
                 Map.entry("relay.queue-1.url", sink.url()),
                 Map.entry("relay.pollers", Integer.toString(scenario.pollers())),
-                Map.entry("relay.wait-time-seconds", Integer.toString(WAIT_SECONDS)));
+                Map.entry("relay.wait-time-seconds", Integer.toString(WAIT_SECONDS))));
+        if (failureTable != null) {
+            overrides.put("failures.table", failureTable);
+        }
         overrides.forEach(main::addOverrideProperty);
         main.start();
         try {
             RelayStats stats = main.getCamelContext().getEndpoints().stream()
                     .filter(e -> e instanceof OrderedSqsEndpoint)
                     .map(e -> ((OrderedSqsEndpoint) e).getStats()).findFirst().orElseThrow();
-            long start = System.nanoTime();
-            main.getCamelContext().getRouteController().startRoute("relay-queue-1");
-            Awaitility.await().atMost(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).pollInterval(5, TimeUnit.MILLISECONDS)
-                    .pollDelay(0, TimeUnit.MILLISECONDS).until(() -> stats.deleted() >= scenario.messages());
-            double seconds = (System.nanoTime() - start) / 1e9;
-            int[] checks = sink.duplicatesAndOrderViolations();
-            return new Result("relay", stats.deleted(), seconds, stats.latency().quantileMicros(0.5),
-                    stats.latency().quantileMicros(0.99), checks[0], checks[1]);
-        } finally {
+            return new Relay(main, stats);
+        } catch (RuntimeException e) {
             main.stop();
+            throw e;
         }
     }
 

@@ -16,9 +16,11 @@ final class ConsumerBreaker {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition reset = lock.newCondition();
     private int failuresInARow;
-    private long openUntil;
+    private volatile long openUntil;
     /** Opened at least once and not yet closed by a success: one more failed batch opens it again. */
     private boolean halfOpen;
+    /** No failure since the last success: a success has nothing to change (the hot path takes no lock). */
+    private volatile boolean clean = true;
 
     ConsumerBreaker(int threshold, long openMillis) {
         this.threshold = threshold;
@@ -27,12 +29,13 @@ final class ConsumerBreaker {
 
     /** Records one attempt of a message: a success closes the breaker, failures in a row open it. */
     void record(boolean failed) {
-        if (threshold <= 0) {
+        if (threshold <= 0 || (!failed && clean)) {
             return;
         }
         lock.lock();
         try {
             if (!failed) {
+                clean = true;
                 failuresInARow = 0;
                 halfOpen = false;
                 if (openUntil - System.nanoTime() > 0) {
@@ -42,6 +45,7 @@ final class ConsumerBreaker {
                 }
                 return;
             }
+            clean = false;
             if (openUntil - System.nanoTime() > 0) {
                 // already open: its period runs from the opening (retries in place go on failing meanwhile)
                 return;
@@ -58,12 +62,7 @@ final class ConsumerBreaker {
     }
 
     boolean isOpen() {
-        lock.lock();
-        try {
-            return openUntil - System.nanoTime() > 0;
-        } finally {
-            lock.unlock();
-        }
+        return openUntil - System.nanoTime() > 0;
     }
 
     /** CLOSED (receiving), OPEN (not receiving) or HALF_OPEN (receiving; one more failed batch opens it again). */

@@ -293,6 +293,10 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     }
 
     private void recordAttempt(boolean failed) {
+        if (!failed) {
+            breaker.record(false);
+            return;
+        }
         boolean wasOpen = breaker.isOpen();
         breaker.record(failed);
         if (!wasOpen && breaker.isOpen()) {

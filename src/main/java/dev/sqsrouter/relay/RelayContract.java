@@ -33,6 +33,11 @@ public class RelayContract {
             throw new MalformedMessageException("message body is not {\"data\": {...}}: the relay needs a JSON object with an object field 'data'");
         }
         exchange.setProperty(SENT_BODY, body);
+        SqsMessage message = exchange.getProperty(SqsMessage.PROPERTY, SqsMessage.class);
+        if (message != null) {
+            // read by the idempotency-key step as a plain property: no method call per message in the route
+            exchange.setProperty(SqsMessage.IDEMPOTENCY_KEY_PROPERTY, message.idempotencyKey());
+        }
     }
 
     /** Reads a 2xx answer: success unless status_code is present and not 200. */

@@ -24,6 +24,8 @@ public record SqsMessage(String queue, String messageId, String receiptHandle, S
 
     /** Exchange property under which the consumer stores the message. */
     public static final String PROPERTY = "sqsrouter.message";
+    /** Exchange property holding {@link #idempotencyKey()} as a plain string, for routes to read without a method call. */
+    public static final String IDEMPOTENCY_KEY_PROPERTY = "sqsrouter.idempotencyKey";
 
     /**
      * The String message attribute that carries a message's idempotency key from the ingress, the dead-letter queue

@@ -39,6 +39,20 @@ class FailureStoreLargeBodyTest extends IngressTestSupport {
         return body.append(tail).toString();
     }
 
+    /** Equal text, reported by length and first difference (the texts are a mebibyte long). */
+    private static void assertSame(String expected, String actual, String what) {
+        if (expected.equals(actual)) {
+            return;
+        }
+        int at = 0;
+        while (actual != null && at < Math.min(expected.length(), actual.length()) && expected.charAt(at) == actual.charAt(at)) {
+            at++;
+        }
+        throw new AssertionError(what + ": expected " + expected.length() + " chars, got "
+                + (actual == null ? "null" : actual.length() + " chars, first difference at " + at + ": "
+                + actual.substring(Math.max(0, at - 40), Math.min(actual.length(), at + 40))));
+    }
+
     @Test
     void aBusinessFailureOfAOneMebibyteMessageIsParkedWholeAndReplaysWhole() {
         String data = largeRefusedMessage("big");
@@ -52,14 +66,14 @@ class FailureStoreLargeBodyTest extends IngressTestSupport {
         await().atMost(30, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
         FailureRecord record = failures("queue-1", "big").get(0);
         assertEquals(FailureClass.BUSINESS, record.failureClass());
-        assertEquals(sqsBody, record.body(), "the store reads the whole body back");
+        assertSame(sqsBody, record.body(), "the store reads the whole body back");
 
         // the administrator sees the whole body
         HttpResponse<String> listed = call("GET", "/admin/failures/queue-1/big", (String) null, "X-API-Key", API_KEY);
         assertEquals(200, listed.statusCode());
         JsonNode records = json(listed).path("records");
         assertEquals(1, records.size(), "one record");
-        assertEquals(sqsBody, records.get(0).path("body").asText(), "the admin API lists the whole body");
+        assertSame(sqsBody, records.get(0).path("body").asText(), "the admin API lists the whole body");
 
         // a replay sends the whole original body to the response server again
         assertEquals(1, target.received().size());
@@ -68,7 +82,7 @@ class FailureStoreLargeBodyTest extends IngressTestSupport {
         assertEquals(1, json(replayed).path("replayed").size());
         await().atMost(60, SECONDS).until(() -> target.received().size() >= 2);
         List<String> received = target.received();
-        assertEquals(sqsBody, received.get(1), "the replayed copy is the whole original body");
+        assertSame(sqsBody, received.get(1), "the replayed copy is the whole original body");
         // refused again: parked again, whole, under the copy's sequence number
         await().atMost(60, SECONDS).until(() -> failures("queue-1", "big").size() == 2);
         assertTrue(failures("queue-1", "big").stream().allMatch(f -> sqsBody.equals(f.body())));

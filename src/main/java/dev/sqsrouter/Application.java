@@ -37,8 +37,9 @@ public final class Application {
     }
 
     /**
-     * The provision command: creates what the configuration names (the relay's queues and failure table, the S3 events
-     * bucket, topic, queues, subscriptions and notifications), prints what it created and what existed.
+     * The provision command: creates what the configuration names (the relay's queues, failure table and failure bodies
+     * bucket, the S3 events bucket, topic, queues, subscriptions and notifications), prints what it created and what
+     * existed.
      */
     static int provision() throws Exception {
         Main main = newMain();

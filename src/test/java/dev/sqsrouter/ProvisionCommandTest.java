@@ -21,6 +21,7 @@ class ProvisionCommandTest {
         properties.put("relay.queue-1.queue", n + "-queue-1.fifo");
         properties.put("relay.queue-1.dead-letter-queue", n + "-queue-1-dlq.fifo");
         properties.put("failures.table", n + "-failures");
+        properties.put("failures.large-body-bucket", n + "-failure-bodies");
         properties.put("s3events.bucket", n + "-images");
         properties.put("s3events.topic", n + "-imageAdded");
         // thumbnails go to the source bucket, as shipped
@@ -36,6 +37,7 @@ class ProvisionCommandTest {
                 "created queue " + n + "-queue-1-dlq.fifo",
                 "created queue " + n + "-queue-1.fifo",
                 "created table " + n + "-failures",
+                "created bucket " + n + "-failure-bodies",
                 "created bucket " + n + "-images",
                 "created topic " + n + "-imageAdded",
                 "created queue " + n + "-image-thumbnails-dlq",

@@ -204,6 +204,13 @@ public class AdminApi {
         json.put("statusChangedAt", text(entry.statusChangedAt()));
         json.put("replayMessageId", entry.replayMessageId());
         json.put("body", record.body());
+        if (entry.bodyRef() != null) {
+            // too large for the table: the body above was read from there
+            json.put("bodyRef", entry.bodyRef());
+        }
+        if (entry.storeNote() != null) {
+            json.put("storeNote", entry.storeNote());
+        }
         return json;
     }
 

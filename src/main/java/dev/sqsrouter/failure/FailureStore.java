@@ -1,35 +1,91 @@
 package dev.sqsrouter.failure;
 
+import java.net.URLEncoder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * The DynamoDB table an administrator works from: every failed message, keyed pk = queue#group, sk = sequence, so
  * that one group's failures list in order. Writes are conditional, so a redelivered message never makes a second
  * record. Each record has a status (OPEN, then REPLAYED or DISCARDED) that only moves on from OPEN, by a conditional
  * update, so that two administrators cannot replay or discard the same record twice.
+ * <p>
+ * A DynamoDB item holds at most 400 KB and an SQS message up to 1 MiB: a body larger than the threshold is kept whole
+ * in an S3 bucket, under a key derived from the record's pk and sk (so a redelivery writes the same object again), and
+ * the item holds a pointer to it ({@code bodyRef} = s3://bucket/key), the body's size in bytes and a short preview.
+ * Reading a record fetches such a body back, so that a listing shows it and a replay sends it whole.
  */
 public class FailureStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(FailureStore.class);
+
     /** Answers are cut to this many characters; the item stays far below DynamoDB's 400 KB. */
     public static final int MAX_ANSWER_CHARS = 4096;
+    /** Reasons are cut to this many characters, as answers are. */
+    public static final int MAX_REASON_CHARS = 4096;
+    /**
+     * Bodies of more UTF-8 bytes than this go to S3 by default: with the answer and the reason (at most 4096
+     * characters each, 12 KB in UTF-8), the preview and the other attributes the item stays under 400 KB.
+     */
+    public static final int DEFAULT_LARGE_BODY_THRESHOLD_BYTES = 300_000;
+    /** The largest threshold accepted: DynamoDB's item limit (409,600 bytes); above it no inline body could fit. */
+    public static final int MAX_LARGE_BODY_THRESHOLD_BYTES = 409_600;
+    /** Characters of a body kept in the item, as a preview, when the body itself is in S3. */
+    public static final int PREVIEW_CHARS = 1024;
+    /** Characters of the reason and the answer in a reduced record (see {@link #record(FailureRecord)}). */
+    static final int REDUCED_TEXT_CHARS = 512;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
+    private final S3Client s3;
+    private final String bodyBucket;
+    private final int largeBodyThresholdBytes;
 
+    /** A store that keeps every body in its item: bodies too large for an item cannot be recorded. */
     public FailureStore(DynamoDbClient dynamoDb, String table) {
+        this(dynamoDb, table, null, null, DEFAULT_LARGE_BODY_THRESHOLD_BYTES);
+    }
+
+    /**
+     * A store that keeps bodies of more than largeBodyThresholdBytes (UTF-8) in the S3 bucket bodyBucket (0 = every
+     * body); s3 null or bodyBucket blank: every body in its item.
+     */
+    public FailureStore(DynamoDbClient dynamoDb, String table, S3Client s3, String bodyBucket, int largeBodyThresholdBytes) {
+        if (largeBodyThresholdBytes < 0 || largeBodyThresholdBytes > MAX_LARGE_BODY_THRESHOLD_BYTES) {
+            throw new IllegalArgumentException("failures.large-body-threshold-bytes must be between 0 and "
+                    + MAX_LARGE_BODY_THRESHOLD_BYTES + " (a DynamoDB item holds 400 KB), not " + largeBodyThresholdBytes);
+        }
+        boolean withBucket = s3 != null && bodyBucket != null && !bodyBucket.isBlank();
         this.dynamoDb = dynamoDb;
         this.table = table;
+        this.s3 = withBucket ? s3 : null;
+        this.bodyBucket = withBucket ? bodyBucket.trim() : null;
+        this.largeBodyThresholdBytes = largeBodyThresholdBytes;
+    }
+
+    /** The bucket large bodies go to, or null when every body stays in its item. */
+    public String bodyBucket() {
+        return bodyBucket;
     }
 
     public String table() {
@@ -37,12 +93,109 @@ public class FailureStore {
     }
 
     /**
-     * Writes the record unless one for the same message is there already.
+     * Writes the record unless one for the same message is there already. A body over the threshold is written to S3
+     * first (same key, same bytes on every delivery), then the item that points to it, so that no item ever points to
+     * an object that is not there.
+     * <p>
+     * DynamoDB refuses some writes for good: a ValidationException (an item over 400 KB, an attribute over its
+     * limit) will be the same on every attempt, and the consumer would retry the message in place for hours, holding
+     * its group, and the archiver would fail on it too. Such a refusal is answered with a reduced record: the body in
+     * S3 whatever its size, the reason and the answer cut to {@value #REDUCED_TEXT_CHARS} characters, and a note of
+     * what DynamoDB said; the message is then deleted with the whole body recorded. Only if even that is refused
+     * (or no bucket is configured for the body) is {@link FailureStorePermanentException} thrown, logged as an error:
+     * the message then stays in SQS (never deleted without a durable record). Everything else DynamoDB or S3 may
+     * answer (a missing table, which may be being created; a missing bucket; access denied, which an operator can
+     * grant; throttling; 5xx; timeouts) can change, so it stays a {@link FailureStoreException} and is retried.
      *
      * @return true if written, false if it was there
-     * @throws FailureStoreException if DynamoDB did not take it; the caller must then keep the message in SQS
+     * @throws FailureStoreException if DynamoDB or S3 did not take it; the caller must then keep the message in SQS
      */
     public boolean record(FailureRecord record) {
+        byte[] body = record.body() == null ? null : record.body().getBytes(StandardCharsets.UTF_8);
+        String bodyRef = null;
+        if (body != null && s3 != null && body.length > largeBodyThresholdBytes) {
+            if (exists(record)) {
+                // recorded already (a redelivery, or the archiver after the relay): nothing to write, not even the body
+                return false;
+            }
+            bodyRef = putBody(record, body);
+        }
+        Map<String, AttributeValue> item = item(record, body, bodyRef, MAX_REASON_CHARS, MAX_ANSWER_CHARS);
+        try {
+            return putIfAbsent(item);
+        } catch (DynamoDbException refused) {
+            if (!isPermanent(refused)) {
+                throw notTaken(record, refused);
+            }
+            return recordReduced(record, body, bodyRef, refused);
+        } catch (SdkException e) {
+            throw notTaken(record, e);
+        }
+    }
+
+    /** The full record was refused for good: the reduced one (see {@link #record(FailureRecord)}). */
+    private boolean recordReduced(FailureRecord record, byte[] body, String bodyRef, DynamoDbException refused) {
+        String why = refused.awsErrorDetails() != null && refused.awsErrorDetails().errorMessage() != null
+                ? refused.awsErrorDetails().errorMessage() : refused.getMessage();
+        if (bodyRef == null && body != null && s3 != null) {
+            if (exists(record)) {
+                return false;
+            }
+            bodyRef = putBody(record, body);
+        }
+        Map<String, AttributeValue> reduced = item(record, body, bodyRef, REDUCED_TEXT_CHARS, REDUCED_TEXT_CHARS);
+        reduced.put("storeNote", s(truncate("DynamoDB refused the full record (" + why + "): written reduced, reason and"
+                + " answer cut to " + REDUCED_TEXT_CHARS + " characters" + (bodyRef != null ? ", body in " + bodyRef : ""),
+                REDUCED_TEXT_CHARS)));
+        try {
+            boolean written = putIfAbsent(reduced);
+            if (written) {
+                LOG.warn("failure store {}: DynamoDB refused the record of message {} ({} / {}) for good ({}); a reduced"
+                                + " record was written{}", table, record.messageId(), record.partitionKey(), record.sortKey(),
+                        why, bodyRef != null ? " with the whole body in " + bodyRef : "");
+            }
+            return written;
+        } catch (DynamoDbException again) {
+            if (!isPermanent(again)) {
+                throw notTaken(record, again);
+            }
+            LOG.error("failure store {}: DynamoDB refuses the record of message {} ({} / {}) for good, reduced as well{}: {};"
+                            + " the message stays in SQS until an operator records it", table, record.messageId(),
+                    record.partitionKey(), record.sortKey(),
+                    s3 == null ? " (no failures.large-body-bucket to keep the body in)" : "", why, again);
+            throw new FailureStorePermanentException("failure store " + table + " refuses the record of message "
+                    + record.messageId() + " (" + record.partitionKey() + ") for good, reduced as well: " + why
+                    + "; it stays in SQS", again);
+        } catch (SdkException e) {
+            throw notTaken(record, e);
+        }
+    }
+
+    private boolean putIfAbsent(Map<String, AttributeValue> item) {
+        try {
+            dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
+            return true;
+        } catch (ConditionalCheckFailedException already) {
+            return false;
+        }
+    }
+
+    private FailureStoreException notTaken(FailureRecord record, SdkException e) {
+        return new FailureStoreException("failure store " + table + " did not take the record of message "
+                + record.messageId() + " (" + record.partitionKey() + "); it stays in SQS", e);
+    }
+
+    /**
+     * True for a refusal that no retry can change: DynamoDB's ValidationException says the request itself is wrong
+     * (here: an item over 400 KB, an attribute over its limit). A missing table (ResourceNotFoundException) is not:
+     * it may be being created; nor are throttling, access denied (a role can be fixed), 5xx or a timeout.
+     */
+    static boolean isPermanent(DynamoDbException e) {
+        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return "ValidationException".equals(code);
+    }
+
+    private Map<String, AttributeValue> item(FailureRecord record, byte[] body, String bodyRef, int reasonChars, int answerChars) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(record.partitionKey()));
         item.put("sk", s(record.sortKey()));
@@ -50,13 +203,19 @@ public class FailureStore {
         putIfPresent(item, "group", record.group());
         putIfPresent(item, "sequence", record.sequence());
         putIfPresent(item, "messageId", record.messageId());
-        putIfPresent(item, "body", record.body());
+        if (bodyRef != null) {
+            item.put("bodyRef", s(bodyRef));
+            item.put("bodySize", AttributeValue.fromN(Integer.toString(body.length)));
+            item.put("bodyPreview", s(truncate(record.body(), PREVIEW_CHARS)));
+        } else {
+            putIfPresent(item, "body", record.body());
+        }
         item.put("class", s(record.failureClass().name()));
-        putIfPresent(item, "reason", record.reason());
+        putIfPresent(item, "reason", truncate(record.reason(), reasonChars));
         if (record.httpStatus() != null) {
             item.put("httpStatus", AttributeValue.fromN(record.httpStatus().toString()));
         }
-        putIfPresent(item, "answer", truncate(record.answer()));
+        putIfPresent(item, "answer", truncate(record.answer(), answerChars));
         item.put("receiveCount", AttributeValue.fromN(Integer.toString(record.receiveCount())));
         if (record.firstReceivedAt() != null) {
             item.put("firstReceivedAt", s(record.firstReceivedAt().toString()));
@@ -67,14 +226,70 @@ public class FailureStore {
             item.put("recordIndex", AttributeValue.fromN(record.recordIndex().toString()));
         }
         item.put("status", s(FailureStatus.OPEN.name()));
+        return item;
+    }
+
+    /**
+     * The S3 key of a record's body: bodies/queue/group/sk/sha256-of-the-body, each part percent-encoded (a group may
+     * hold any printable ASCII), the group "-" on a standard queue as in pk. A redelivery of the message writes the same
+     * object with the same bytes; another writer with another body for the same record (the archiver copies what the
+     * relay parked) writes a different object, so that it can never replace the body the record points to.
+     */
+    public static String bodyKey(FailureRecord record, byte[] body) {
+        return "bodies/" + keyPart(record.queue()) + "/" + keyPart(record.group() != null ? record.group() : "-") + "/"
+                + keyPart(record.sortKey()) + "/" + sha256(body);
+    }
+
+    private static String sha256(byte[] bytes) {
         try {
-            dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
-            return true;
-        } catch (ConditionalCheckFailedException already) {
-            return false;
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    }
+
+    private static String keyPart(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private boolean exists(FailureRecord record) {
+        try {
+            return exists(record.queue(), record.group(), record.sortKey());
         } catch (SdkException e) {
-            throw new FailureStoreException("failure store " + table + " did not take the record of message "
-                    + record.messageId() + " (" + record.partitionKey() + "); it stays in SQS", e);
+            throw notTaken(record, e);
+        }
+    }
+
+    /** Writes the body to S3 (overwriting the same bytes on a redelivery) and returns its s3:// reference. */
+    private String putBody(FailureRecord record, byte[] body) {
+        String key = bodyKey(record, body);
+        try {
+            s3.putObject(b -> b.bucket(bodyBucket).key(key).contentType("text/plain; charset=utf-8")
+                    .contentLength((long) body.length), RequestBody.fromBytes(body));
+        } catch (SdkException e) {
+            // a missing bucket may be being provisioned, a denied write fixed: retried, the message stays in SQS
+            throw new FailureStoreException("failure store " + table + ": bucket " + bodyBucket + " did not take the body of"
+                    + " message " + record.messageId() + " (" + body.length + " bytes, too large for a DynamoDB item); it stays in SQS", e);
+        }
+        return "s3://" + bodyBucket + "/" + key;
+    }
+
+    /** The whole body an s3:// reference points to. */
+    private String getBody(String bodyRef) {
+        if (!bodyRef.startsWith("s3://") || bodyRef.indexOf('/', 5) < 0) {
+            throw new FailureStoreException("failure store " + table + ": not an s3:// body reference: " + bodyRef, null);
+        }
+        String bucket = bodyRef.substring(5, bodyRef.indexOf('/', 5));
+        String key = bodyRef.substring(bodyRef.indexOf('/', 5) + 1);
+        if (s3 == null) {
+            throw new FailureStoreException("failure store " + table + ": the body is in " + bodyRef
+                    + " but this store has no S3 client", null);
+        }
+        try {
+            ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
+            return bytes.asString(StandardCharsets.UTF_8);
+        } catch (SdkException e) {
+            throw new FailureStoreException("failure store " + table + ": the body in " + bodyRef + " could not be read", e);
         }
     }
 
@@ -88,7 +303,7 @@ public class FailureStore {
         String pk = FailureRecord.partitionKey(queue, group);
         return dynamoDb.queryPaginator(b -> b.tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk))))
-                .items().stream().map(FailureStore::storedFromItem).toList();
+                .items().stream().map(this::storedFromItem).toList();
     }
 
     /** One record by its sort key (see {@link #sortKeyOf(String)}). */
@@ -96,6 +311,12 @@ public class FailureStore {
         Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
                 .key(Map.of("pk", s(FailureRecord.partitionKey(queue, group)), "sk", s(sortKey)))).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(storedFromItem(item));
+    }
+
+    private boolean exists(String queue, String group, String sortKey) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of("pk", s(FailureRecord.partitionKey(queue, group)), "sk", s(sortKey))).projectionExpression("pk")).item();
+        return item != null && !item.isEmpty();
     }
 
     /** What a status change did. */
@@ -140,7 +361,7 @@ public class FailureStore {
                     .returnValues(ReturnValue.NONE));
             return Transition.DONE;
         } catch (ConditionalCheckFailedException refused) {
-            return find(queue, group, sortKey).isPresent() ? Transition.NOT_OPEN : Transition.NOT_FOUND;
+            return exists(queue, group, sortKey) ? Transition.NOT_OPEN : Transition.NOT_FOUND;
         }
     }
 
@@ -155,16 +376,19 @@ public class FailureStore {
         return sequenceOrKey;
     }
 
-    static StoredFailure storedFromItem(Map<String, AttributeValue> item) {
+    /** A stored record, its body fetched from S3 when the item holds a reference to it. */
+    StoredFailure storedFromItem(Map<String, AttributeValue> item) {
         String status = str(item, "status");
         String changedAt = str(item, "statusChangedAt");
-        return new StoredFailure(fromItem(item), status == null ? FailureStatus.OPEN : FailureStatus.valueOf(status),
-                changedAt == null ? null : Instant.parse(changedAt), str(item, "replayMessageId"));
+        String bodyRef = str(item, "bodyRef");
+        String body = bodyRef != null ? getBody(bodyRef) : str(item, "body");
+        return new StoredFailure(fromItem(item, body), status == null ? FailureStatus.OPEN : FailureStatus.valueOf(status),
+                changedAt == null ? null : Instant.parse(changedAt), str(item, "replayMessageId"), bodyRef, str(item, "storeNote"));
     }
 
-    static FailureRecord fromItem(Map<String, AttributeValue> item) {
+    static FailureRecord fromItem(Map<String, AttributeValue> item, String body) {
         return new FailureRecord(str(item, "queue"), str(item, "group"), str(item, "sequence"), str(item, "messageId"),
-                str(item, "body"), FailureClass.valueOf(str(item, "class")), str(item, "reason"),
+                body, FailureClass.valueOf(str(item, "class")), str(item, "reason"),
                 item.containsKey("httpStatus") ? Integer.valueOf(item.get("httpStatus").n()) : null,
                 str(item, "answer"), Integer.parseInt(item.get("receiveCount").n()),
                 item.containsKey("firstReceivedAt") ? Instant.parse(str(item, "firstReceivedAt")) : null,
@@ -172,8 +396,13 @@ public class FailureStore {
                 item.containsKey("recordIndex") ? Integer.valueOf(item.get("recordIndex").n()) : null);
     }
 
-    private static String truncate(String text) {
-        return text == null || text.length() <= MAX_ANSWER_CHARS ? text : text.substring(0, MAX_ANSWER_CHARS) + "...[truncated]";
+    private static String truncate(String text, int chars) {
+        if (text == null || text.length() <= chars) {
+            return text;
+        }
+        // never split a surrogate pair: half of one is not UTF-8
+        int end = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars;
+        return text.substring(0, end) + "...[truncated]";
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

@@ -7,8 +7,17 @@ import java.time.Instant;
  *
  * @param statusChangedAt when the status last changed, or null while it is OPEN
  * @param replayMessageId the SQS message id of the replayed copy, or null unless REPLAYED
+ * @param bodyRef         s3://bucket/key of the body when it was too large for the item (the record's body is then
+ *                        read from there), or null when the item holds it
+ * @param storeNote       why the record was written reduced (DynamoDB refused the full one for good), or null
  */
-public record StoredFailure(FailureRecord record, FailureStatus status, Instant statusChangedAt, String replayMessageId) {
+public record StoredFailure(FailureRecord record, FailureStatus status, Instant statusChangedAt, String replayMessageId,
+        String bodyRef, String storeNote) {
+
+    /** A record whose body is in its item, written whole. */
+    public StoredFailure(FailureRecord record, FailureStatus status, Instant statusChangedAt, String replayMessageId) {
+        this(record, status, statusChangedAt, replayMessageId, null, null);
+    }
 
     /** The record's sort key: its place in the group's order. */
     public String sortKey() {

@@ -6,7 +6,13 @@ import java.util.List;
 import org.apache.camel.spi.PropertiesComponent;
 
 /** The relay's queues as configuration names them: relay.aliases and, per alias, relay.&lt;alias&gt;.queue etc. */
-public record RelayTopology(List<Queue> queues, int maxReceiveCount, int visibilityTimeout, String failureTable) {
+public record RelayTopology(List<Queue> queues, int maxReceiveCount, int visibilityTimeout, String failureTable,
+        String failureBodiesBucket) {
+
+    /** Without a bucket for failure bodies too large for the table. */
+    public RelayTopology(List<Queue> queues, int maxReceiveCount, int visibilityTimeout, String failureTable) {
+        this(queues, maxReceiveCount, visibilityTimeout, failureTable, "");
+    }
 
     /** One relayed queue: its ingress alias, the queue, its dead-letter queue and its response server. */
     public record Queue(String alias, String queue, String deadLetterQueue, String target) {
@@ -26,7 +32,8 @@ public record RelayTopology(List<Queue> queues, int maxReceiveCount, int visibil
         return new RelayTopology(queues,
                 Integer.parseInt(properties.resolveProperty("relay.max-receive-count").orElse("5").trim()),
                 Integer.parseInt(properties.resolveProperty("relay.visibility-timeout").orElse("60").trim()),
-                required(properties, "failures.table"));
+                required(properties, "failures.table"),
+                properties.resolveProperty("failures.large-body-bucket").map(String::trim).orElse(""));
     }
 
     public void provision(Provisioner provisioner) {
@@ -34,6 +41,10 @@ public record RelayTopology(List<Queue> queues, int maxReceiveCount, int visibil
             provisioner.queueWithDeadLetterQueue(queue.queue(), queue.deadLetterQueue(), maxReceiveCount, visibilityTimeout);
         }
         provisioner.failureTable(failureTable);
+        if (failureBodiesBucket != null && !failureBodiesBucket.isBlank()) {
+            // where the failure store keeps bodies too large for a DynamoDB item
+            provisioner.bucket(failureBodiesBucket);
+        }
     }
 
     private static String required(PropertiesComponent properties, String key) {

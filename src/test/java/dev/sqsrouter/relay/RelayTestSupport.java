@@ -14,6 +14,7 @@ import dev.sqsrouter.sandbox.AwsTestClients;
 import dev.sqsrouter.sandbox.Emulators;
 import dev.sqsrouter.sandbox.SampleResponseServer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -33,6 +34,9 @@ public abstract class RelayTestSupport extends AppTestSupport {
 
     protected final Emulators emulators = Emulators.shared();
     protected final SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
+    /** The bucket the app keeps failure bodies too large for DynamoDB in: shared, its keys hold the test's queue names. */
+    protected static final String FAILURE_BODIES_BUCKET = "sqs-router-test-failure-bodies";
+    protected final S3Client failureBodiesS3 = AwsTestClients.s3(emulators.s3Endpoint());
     protected DynamoDbClient dynamoDb;
     protected SampleResponseServer target;
     protected String prefix;
@@ -84,6 +88,7 @@ public abstract class RelayTestSupport extends AppTestSupport {
         properties.setProperty("camel.server.port", Integer.toString(Emulators.freePort()));
         properties.setProperty("ingress.api-keys", "test-key-1, " + API_KEY);
         properties.setProperty("failures.table", failureTable());
+        properties.setProperty("failures.large-body-bucket", FAILURE_BODIES_BUCKET);
         for (String alias : List.of("queue-1", "queue-2")) {
             properties.setProperty("relay." + alias + ".queue", queue(alias));
             properties.setProperty("relay." + alias + ".dead-letter-queue", deadLetterQueue(alias));
@@ -124,6 +129,7 @@ public abstract class RelayTestSupport extends AppTestSupport {
                     Integer.parseInt(properties.getProperty("s3events.max-receive-count", "5"))));
         }
         provisioner.failureTable(failureTable());
+        new Provisioner(sqs, dynamoDb, failureBodiesS3, null, false).bucket(FAILURE_BODIES_BUCKET);
     }
 
     @Override
@@ -219,6 +225,12 @@ public abstract class RelayTestSupport extends AppTestSupport {
     protected static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     protected List<FailureRecord> failures(String alias, String group) {
-        return new FailureStore(dynamoDb, failureTable()).list(queue(alias), group);
+        return failureStore().list(queue(alias), group);
+    }
+
+    /** The app's failure store as the app builds it: reads bodies kept in S3 back whole. */
+    protected FailureStore failureStore() {
+        return new FailureStore(dynamoDb, failureTable(), failureBodiesS3, FAILURE_BODIES_BUCKET,
+                FailureStore.DEFAULT_LARGE_BODY_THRESHOLD_BYTES);
     }
 }

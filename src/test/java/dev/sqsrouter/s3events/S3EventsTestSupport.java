@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.Properties;
 
 import dev.sqsrouter.failure.FailureRecord;
-import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.relay.RelayStats;
 import dev.sqsrouter.relay.RelayTestSupport;
 import dev.sqsrouter.sandbox.AwsTestClients;
@@ -78,7 +77,7 @@ public abstract class S3EventsTestSupport extends RelayTestSupport {
     }
 
     protected List<FailureRecord> s3Failures(String alias) {
-        return new FailureStore(dynamoDb, failureTable()).list(s3Queue(alias), null);
+        return failureStore().list(s3Queue(alias), null);
     }
 
     /** The counters of the consumer of an alias's queue. */

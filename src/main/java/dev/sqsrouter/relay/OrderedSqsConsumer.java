@@ -130,10 +130,21 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         }
     }
 
+    /**
+     * False once a stop has begun. Camel's graceful shutdown first suspends the consumer and tells it to complete only
+     * the current task ({@link #isBatchAllowed()} turns false), waits for what is in flight, and only then stops it
+     * ({@link #isRunAllowed()} turns false). Checking isRunAllowed() alone, a group went on through the rest of its batch
+     * and a poll waited for an open breaker while that wait ran: with a slow or dead response server the stop took the
+     * whole camel.main.shutdown-timeout and was then forced.
+     */
+    private boolean mayStartNext() {
+        return isBatchAllowed() && !isSuspendingOrSuspended();
+    }
+
     @Override
     protected int poll() throws Exception {
         if (breaker.isOpen()) {
-            breaker.awaitClosed(this::isRunAllowed);
+            breaker.awaitClosed(this::mayStartNext);
             return 0;
         }
         return super.poll();
@@ -275,7 +286,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         @Override
         public void run() {
             while (next < exchanges.size()) {
-                if (!isRunAllowed() || outOfTime()) {
+                if (!mayStartNext() || outOfTime()) {
                     // not processed: visible again at once, so that it is redelivered after what stopped the group
                     stats.released.add(exchanges.size() - next);
                     giveBack(messages.subList(next, messages.size()), 0);
@@ -335,12 +346,12 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             }
             successMark = now;
             long heldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedAt);
-            if (heartbeat == null || !isRunAllowed() || heldMillis >= TimeUnit.SECONDS.toMillis(options.maxHoldSeconds())) {
-                if (heartbeat != null && isRunAllowed()) {
+            if (heartbeat == null || !mayStartNext() || heldMillis >= TimeUnit.SECONDS.toMillis(options.maxHoldSeconds())) {
+                if (heartbeat != null && mayStartNext()) {
                     LOG.warn("{}: message {} (group {}) failed for {} s, longer than maxHoldSeconds; it goes back to SQS",
                             head.queue(), head.messageId(), head.groupId(), heldMillis / 1000);
                 }
-                int seconds = isRunAllowed() ? Math.max(0, options.failedVisibilityTimeout()) : 0;
+                int seconds = mayStartNext() ? Math.max(0, options.failedVisibilityTimeout()) : 0;
                 stats.kept.increment();
                 stats.released.add(messages.size() - next - 1);
                 giveBack(messages.subList(next, messages.size()), seconds);

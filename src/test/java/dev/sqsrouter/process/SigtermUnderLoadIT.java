@@ -27,8 +27,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * Promise: the process exits within 30 s of the signal (camel.main.shutdown-timeout); nothing is lost: every message
  * the server did not answer is in the queue again and visible within a few seconds of the exit, although the app's
  * visibility timeout is 60 s (held and unstarted messages are given back, not left invisible); no message the server
- * answered 200 is delivered again (it was deleted); the failure store has no record. What remains completes in
- * order per group.
+ * answered 200 is delivered again (it was deleted); the failure store has no record. The calls under way finish and
+ * no call starts after the signal: a group stops after its current message. The test then drains the rest itself:
+ * each group's answered messages followed by its drained ones are the whole group, in order.
  */
 class SigtermUnderLoadIT extends ProcessTestSupport {
 

@@ -161,6 +161,17 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         }
     }
 
+    /**
+     * False once a stop has begun. Camel's graceful shutdown first suspends the consumer and tells it to complete only
+     * the current task ({@link #isBatchAllowed()} turns false), waits for what is in flight, and only then stops it
+     * ({@link #isRunAllowed()} turns false). Checking isRunAllowed() alone, a group went on through the rest of its batch
+     * and a poll waited for an open breaker while that wait ran: with a slow or dead response server the stop took the
+     * whole camel.main.shutdown-timeout and was then forced.
+     */
+    private boolean mayStart() {
+        return isBatchAllowed() && !isSuspendingOrSuspended();
+    }
+
     @Override
     protected int poll() throws Exception {
         if (breaker.isOpen()) {
@@ -185,11 +196,6 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
                 activePolls.notifyAll();
             }
         }
-    }
-
-    /** Whether a message may start: not while the route is suspending or stopping. */
-    private boolean mayStart() {
-        return isRunAllowed() && !isSuspendingOrSuspended();
     }
 
     private void heldGroupsChanged(int delta) {

@@ -36,6 +36,12 @@ public final class SampleResponseServer implements AutoCloseable {
     private final Path log;
     private final List<String> received = new CopyOnWriteArrayList<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    /** Requests answered by the contract with HTTP 200 and status_code 200, once the answer was written. */
+    private final List<Request> answered = new CopyOnWriteArrayList<>();
+    /** How long each request takes to answer (a slow server), in milliseconds; 0 = at once. */
+    private volatile long answerDelayMillis;
+    /** Opened by {@link #close()}: requests delayed by {@link #delayAnswers} are answered at once. */
+    private final CountDownLatch closing = new CountDownLatch(1);
     /** When not 0, every request is answered with this HTTP status instead of the contract. */
     private final AtomicInteger forcedHttpStatus = new AtomicInteger();
     /** While closed (count 1), requests are recorded but not answered. */
@@ -76,8 +82,16 @@ public final class SampleResponseServer implements AutoCloseable {
         return requests;
     }
 
-    /** One request as it arrived; header names are case-insensitive. */
-    public record Request(String body, Map<String, List<String>> headers) {
+    /** Requests answered 200 with status_code 200 (a success for the relay), in the order their answers were written. */
+    public List<Request> answered() {
+        return answered;
+    }
+
+    /**
+     * One request as it arrived; header names are case-insensitive. arrivedNanos (System.nanoTime) orders the requests
+     * of several servers of one JVM.
+     */
+    public record Request(String body, Map<String, List<String>> headers, long arrivedNanos) {
 
         /** The header's first value, or null. */
         public String header(String name) {
@@ -89,6 +103,11 @@ public final class SampleResponseServer implements AutoCloseable {
         public String idempotencyKey() {
             return header("Idempotency-Key");
         }
+    }
+
+    /** Take this long to answer each request from now on (a slow server); 0 = answer at once. */
+    public void delayAnswers(long millis) {
+        answerDelayMillis = millis;
     }
 
     /** Answer every request with this HTTP status (0 = follow the contract again). */
@@ -136,13 +155,20 @@ public final class SampleResponseServer implements AutoCloseable {
             }
             Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+            Request recorded;
             synchronized (requests) {
                 // one order for both lists
-                requests.add(new Request(body, Collections.unmodifiableMap(headers)));
+                recorded = new Request(body, Collections.unmodifiableMap(headers), System.nanoTime());
+                requests.add(recorded);
                 received.add(body);
             }
             try {
                 answering.await();
+                long delay = answerDelayMillis;
+                if (delay > 0) {
+                    // the server's own processing time; a closing server answers at once
+                    closing.await(delay, java.util.concurrent.TimeUnit.MILLISECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -186,6 +212,9 @@ public final class SampleResponseServer implements AutoCloseable {
             answer.set("status_code", status.isMissingNode() ? JSON.getNodeFactory().numberNode(200) : status);
             answer.set("content", request);
             send(exchange, 200, JSON.writeValueAsString(answer));
+            if (status.isMissingNode() || status.asInt() == 200) {
+                answered.add(recorded);
+            }
         }
     }
 
@@ -200,6 +229,7 @@ public final class SampleResponseServer implements AutoCloseable {
 
     @Override
     public void close() {
+        closing.countDown();
         answer();
         heldGroups.values().forEach(CountDownLatch::countDown);
         server.stop(0);

@@ -1,0 +1,121 @@
+package dev.sqsrouter.process;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The production jar (target/sqs-router.jar) run as an operator runs it: {@code java -D... -jar sqs-router.jar} in a
+ * JVM of its own, from the project directory (where routes/ is), configured with system properties. Its output goes
+ * to a log file under target/it-logs.
+ */
+final class AppProcess implements AutoCloseable {
+
+    static final Path JAR = Path.of("target", "sqs-router.jar").toAbsolutePath();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final int port;
+    private final String apiKey;
+
+    private AppProcess(String name, Process process, Path log, int port, String apiKey) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+        this.port = port;
+        this.apiKey = apiKey;
+    }
+
+    /** Starts the jar with these system properties (camel.server.port and ingress.api-keys among them). */
+    static AppProcess start(String name, Map<String, String> properties) throws IOException {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: these tests run after the package phase (mvn -B verify)");
+        }
+        Path logs = Files.createDirectories(Path.of("target", "it-logs").toAbsolutePath());
+        Path log = logs.resolve(name + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.add("-Xmx384m");
+        properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.add("-jar");
+        command.add(JAR.toString());
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        int port = Integer.parseInt(properties.get("camel.server.port"));
+        String apiKey = properties.get("ingress.api-keys").split(",")[0].trim();
+        return new AppProcess(name, process, log, port, apiKey);
+    }
+
+    /** Waits until /admin/health answers 200 (every route started); fails at once if the process ends. */
+    AppProcess awaitReady() {
+        await(name + " ready").atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200)).until(() -> {
+            if (!process.isAlive()) {
+                throw new AssertionError(name + " ended with " + process.exitValue() + " before it was ready:\n" + log());
+            }
+            try {
+                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/health"))
+                        .header("X-API-Key", apiKey).timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                return response.statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return this;
+    }
+
+    /** SIGTERM, as systemd or docker stop sends it (Process.destroy on Linux). */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** SIGKILL: the instance vanishes without running any shutdown code. */
+    void kill() {
+        process.destroyForcibly();
+    }
+
+    /** Waits for the process to end; true if it did within the time. */
+    boolean awaitExit(Duration atMost) throws InterruptedException {
+        return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    int exitValue() {
+        return process.exitValue();
+    }
+
+    String log() {
+        try {
+            return Files.readString(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
+    Path logFile() {
+        return log;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}

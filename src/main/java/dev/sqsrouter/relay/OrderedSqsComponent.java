@@ -10,11 +10,13 @@ import org.apache.camel.support.PluginHelper;
 
 /**
  * {@code sqs-ordered:queueName?options}: Camel's aws2-sqs endpoint (every aws2-sqs option applies) with a consumer
- * that treats each received batch as a unit. Messages of one FIFO group run one after another and a failure stops
- * the group for the rest of the batch; other groups run in parallel; successes are deleted with one call.
+ * that keeps per-group order under faults (see {@link OrderedSqsConsumer}): messages of one FIFO group run one after
+ * another, other groups in parallel, a failing head is retried in place while its group stays in flight, and each
+ * group is acknowledged as soon as it is done.
  * <p>
  * Options of its own, on top of aws2-sqs's: {@code deadLetterQueue}, {@code groupWorkers},
- * {@code failedVisibilityTimeout}, {@code breakerThreshold}, {@code breakerOpenSeconds}.
+ * {@code failedVisibilityTimeout}, {@code breakerThreshold}, {@code breakerOpenSeconds}, {@code retryDelayMs},
+ * {@code retryMaxDelayMs}, {@code poisonAttempts}, {@code maxHoldSeconds}.
  */
 public class OrderedSqsComponent extends Sqs2Component {
 

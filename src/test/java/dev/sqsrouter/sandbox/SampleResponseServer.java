@@ -218,7 +218,8 @@ public final class SampleResponseServer implements AutoCloseable {
         }
     }
 
-    private static void send(HttpExchange exchange, int status, String body) throws IOException {
+    /** Answers with a JSON body and this HTTP status (test servers share it). */
+    public static void send(HttpExchange exchange, int status, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
         exchange.sendResponseHeaders(status, bytes.length);

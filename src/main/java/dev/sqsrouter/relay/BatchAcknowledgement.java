@@ -41,7 +41,8 @@ final class BatchAcknowledgement {
         boolean plan = false;
         synchronized (this) {
             pending.addAll(done);
-            if (pending.size() >= SQS_BATCH_LIMIT) {
+            if (pending.size() >= SQS_BATCH_LIMIT || unsettled.getCount() == 1) {
+                // ten waiting, or the batch's last group: delete now
                 now = take();
             } else if (!pending.isEmpty() && !flushPlanned && unsettled.getCount() > 1) {
                 flushPlanned = true;

@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * A message whose exchange fails (the route's failure policy left an exception: a transient failure) stops its
  * group, and the head is retried in place with capped exponential backoff while the group's messages stay in flight,
  * kept invisible by the {@link VisibilityHeartbeat}: an outage of any length costs no receive count, and followers are
- * never released untried. A held group does not tie up its poller: the poller receives again once every group of its
- * batch is done or held. Past {@code maxHoldSeconds} a held group goes back to SQS. A message that failed
+ * never released untried. A group does not tie up its poller: on a FIFO queue the poller hands a batch's groups to
+ * the workers and receives again at once (a standard queue's poller waits for its batch, whose ten messages already
+ * run in parallel), as long as fewer groups are in flight than there are workers. Past {@code maxHoldSeconds} a held group goes back to SQS. A message that failed
  * {@code poisonAttempts} times while the consumer saw other messages succeed (so the target is not down for everyone)
  * gets one last attempt with {@link #LAST_ATTEMPT} set, on which the failure policy parks it instead of failing.
  * <p>
@@ -60,12 +61,13 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     /** Successful messages so far: a failure counts towards poison only if others succeeded since the previous one. */
     private final AtomicLong successes = new AtomicLong();
     private final Set<GroupRun> waitingRetries = ConcurrentHashMap.newKeySet();
-    /** Groups being retried in place; the poller receives no more while there are {@link #maxHeldGroups} of them. */
-    private final AtomicInteger heldGroups = new AtomicInteger();
-    private final Object heldGroupsChanged = new Object();
+    /** Groups received and not finished (running, waiting for a worker, or held for a retry in place). */
+    private final AtomicInteger groupsInFlight = new AtomicInteger();
+    private final Object groupsInFlightChanged = new Object();
     /** Polls under way: a stop waits for them before it shuts the pools their batches run on. */
     private final AtomicInteger activePolls = new AtomicInteger();
-    private int maxHeldGroups;
+    /** The pollers receive no more while this many groups are in flight: the workers' capacity. */
+    private int maxGroupsInFlight;
     private long maxHoldMillis;
     private volatile ExecutorService groupWorkers;
     private volatile ScheduledExecutorService timer;
@@ -86,7 +88,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         String queue = getConfiguration().getQueueName();
         var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         int threads = Math.max(1, options.groupWorkers()) * Math.max(1, getConfiguration().getConcurrentConsumers());
-        maxHeldGroups = threads;
+        maxGroupsInFlight = threads;
         // released before SQS's 12 hour ceiling would refuse the next extension
         maxHoldMillis = Math.max(0, TimeUnit.SECONDS.toMillis(Math.min(options.maxHoldSeconds(),
                 OrderedOptions.SQS_MAX_VISIBILITY_SECONDS - visibilitySeconds() - 60)) - options.retryMaxDelayMs());
@@ -178,11 +180,11 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             breaker.awaitClosed(this::mayStart);
             return 0;
         }
-        if (heldGroups.get() >= maxHeldGroups) {
-            // enough groups are held for retries already: receiving more would only hold more
-            synchronized (heldGroupsChanged) {
-                while (heldGroups.get() >= maxHeldGroups && mayStart()) {
-                    heldGroupsChanged.wait(1000);
+        if (groupsInFlight.get() >= maxGroupsInFlight) {
+            // every worker has a group (running or held for a retry): receiving more would only keep more waiting
+            synchronized (groupsInFlightChanged) {
+                while (groupsInFlight.get() >= maxGroupsInFlight && mayStart()) {
+                    groupsInFlightChanged.wait(1000);
                 }
             }
             return 0;
@@ -198,10 +200,12 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         }
     }
 
-    private void heldGroupsChanged(int delta) {
-        heldGroups.addAndGet(delta);
-        synchronized (heldGroupsChanged) {
-            heldGroupsChanged.notifyAll();
+    private void groupsInFlightChanged(int delta) {
+        int now = groupsInFlight.addAndGet(delta);
+        if (delta < 0 && now == maxGroupsInFlight - 1) {
+            synchronized (groupsInFlightChanged) {
+                groupsInFlightChanged.notifyAll();
+            }
         }
     }
 
@@ -236,19 +240,16 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
 
         BatchAcknowledgement acknowledgement = new BatchAcknowledgement(groups.size(),
                 done -> delete(done, receivedAt), this::later);
-        List<GroupRun> runs = new ArrayList<>(groups.size());
+        groupsInFlightChanged(groups.size());
         for (List<Exchange> group : groups.values()) {
-            runs.add(new GroupRun(group, acknowledgement, receivedAt));
+            execute(new GroupRun(group, acknowledgement, receivedAt));
         }
-        if (runs.size() == 1) {
-            runs.get(0).run();
-        } else {
-            for (GroupRun run : runs) {
-                execute(run);
-            }
+        if (messages.get(0).groupId() == null) {
+            // a standard queue's batch is ten groups already: the poller waits for them, which paces the receives
+            acknowledgement.awaitSettledAndFlush();
         }
-        // every group finished (deleted with as few calls as possible) or is being retried in place
-        acknowledgement.awaitSettledAndFlush();
+        // on a FIFO queue a receive mostly returns one group's messages: the poller hands them to a worker and
+        // receives again at once, so that as many groups run as there are workers
         return batch.size();
     }
 
@@ -331,8 +332,8 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         /** True while a retry of the head is scheduled and not yet started. */
         private final AtomicBoolean waiting = new AtomicBoolean();
         private boolean settled;
-        /** Counted in heldGroups since its first retry, until it finishes. */
-        private boolean held;
+        /** Counted in groupsInFlight until it finishes. */
+        private boolean inFlight = true;
         private int next;
         // the head's attempts in this delivery
         private Map<String, Object> headHeaders;
@@ -448,10 +449,6 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
                     head.messageId(), head.groupId(), failedAttempts, delay, String.valueOf(failed.getException()));
             LOG.debug("{}: failure of message {}", head.queue(), head.messageId(), failed.getException());
             stats.retried.increment();
-            if (!held) {
-                held = true;
-                heldGroupsChanged(1);
-            }
             // what the group finished before its head failed is acknowledged now, and the poller may go on
             settle();
             waiting.set(true);
@@ -507,9 +504,9 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
 
         /** The group is over: its successes are deleted (with the batch's, if the batch still runs). */
         private void finish() {
-            if (held) {
-                held = false;
-                heldGroupsChanged(-1);
+            if (inFlight) {
+                inFlight = false;
+                groupsInFlightChanged(-1);
             }
             if (settled) {
                 if (!done.isEmpty()) {

@@ -445,8 +445,12 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
                 lastAttempt = true;
             }
             long delay = options.retryDelayMs(failedAttempts);
-            LOG.warn("{}: message {} (group {}, attempt {}) failed, its group waits; trying again in {} ms: {}", head.queue(),
-                    head.messageId(), head.groupId(), failedAttempts, delay, String.valueOf(failed.getException()));
+            if (Integer.bitCount(failedAttempts) == 1) {
+                // attempts 1, 2, 4, 8, ...: an outage of hours logs a few lines per message, not one per retry
+                LOG.warn("{}: message {} (group {}, attempt {}) failed, its group waits; trying again in {} ms: {}",
+                        head.queue(), head.messageId(), head.groupId(), failedAttempts, delay,
+                        String.valueOf(failed.getException()));
+            }
             LOG.debug("{}: failure of message {}", head.queue(), head.messageId(), failed.getException());
             stats.retried.increment();
             // what the group finished before its head failed is acknowledged now, and the poller may go on

@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.sqsrouter.Application;
 import dev.sqsrouter.provision.Provisioner;
@@ -207,21 +210,38 @@ public final class RelayBenchmark {
                 RelayStats stats = relay.stats();
                 long start = System.nanoTime();
                 relay.startRoute();
-                long deletedDuringOutage = 0;
-                long heldAtRecovery = 0;
+                AtomicLong recoveredAt = new AtomicLong(start);
+                AtomicLong deletedAtRecovery = new AtomicLong();
+                AtomicLong heldAtRecoveryCount = new AtomicLong();
+                AtomicReference<String> recoveryLine = new AtomicReference<>("");
+                ScheduledExecutorService outageTimer = Executors.newSingleThreadScheduledExecutor();
                 if (withOutage) {
-                    Thread.sleep(TimeUnit.SECONDS.toMillis(scenario.outageSeconds()));
-                    deletedDuringOutage = stats.deleted();
-                    heldAtRecovery = stats.received() - stats.deleted();
-                    atRecovery = String.format("when the sink came back after %d s: %d received and held, %d deleted, "
-                            + "breaker %s; relay counters %s", scenario.outageSeconds(), heldAtRecovery, deletedDuringOutage,
-                            stats.breakerState(), stats.toMap());
-                    System.out.println(scenario + ": " + atRecovery);
-                    sink.up();
-                    start = System.nanoTime();
+                    // the outage ends by the clock; the run then waits on the condition (all deleted), not on time
+                    outageTimer.schedule(() -> {
+                        deletedAtRecovery.set(stats.deleted());
+                        heldAtRecoveryCount.set(stats.received() - stats.deleted());
+                        recoveryLine.set(String.format("when the sink came back after %d s: %d received and held, %d deleted, "
+                                + "breaker %s; relay counters %s", scenario.outageSeconds(), heldAtRecoveryCount.get(),
+                                deletedAtRecovery.get(), stats.breakerState(), stats.toMap()));
+                        System.out.println(scenario + ": " + recoveryLine.get());
+                        recoveredAt.set(System.nanoTime());
+                        sink.up();
+                        return null;
+                    }, scenario.outageSeconds(), TimeUnit.SECONDS);
                 }
-                Awaitility.await().atMost(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).pollInterval(5, TimeUnit.MILLISECONDS)
-                        .pollDelay(0, TimeUnit.MILLISECONDS).until(() -> stats.deleted() >= scenario.messages());
+                try {
+                    Awaitility.await().atMost(TIMEOUT_MILLIS + TimeUnit.SECONDS.toMillis(scenario.outageSeconds()),
+                            TimeUnit.MILLISECONDS).pollInterval(5, TimeUnit.MILLISECONDS).pollDelay(0, TimeUnit.MILLISECONDS)
+                            .until(() -> stats.deleted() >= scenario.messages());
+                } finally {
+                    outageTimer.shutdownNow();
+                }
+                start = recoveredAt.get();
+                long deletedDuringOutage = deletedAtRecovery.get();
+                long heldAtRecovery = heldAtRecoveryCount.get();
+                if (withOutage) {
+                    atRecovery = recoveryLine.get();
+                }
                 double seconds = (System.nanoTime() - start) / 1e9;
                 int[] checks = sink.duplicatesAndOrderViolations();
                 Map<String, Object> counters = stats.toMap();

@@ -1,0 +1,46 @@
+package dev.sqsrouter.relay;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import java.util.Properties;
+
+import dev.sqsrouter.failure.FailureClass;
+import dev.sqsrouter.failure.FailureRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fault: the head of a group keeps failing until SQS redrives it to the FIFO dead-letter queue, and the next message
+ * of the group is then refused (a business failure). Promise: the REDRIVEN record and the BUSINESS record sort by the
+ * source queue's sequence, so that the group's failures list, and replay, in the order the messages were sent. (The
+ * emulator keeps a redriven message's sequence number; real SQS treats the move as a new enqueue, which this test
+ * cannot show: see the README's known limits.)
+ */
+class RedrivenOrderTest extends RelayTestSupport {
+
+    @Override
+    protected void overrideProperties(Properties properties) {
+        properties.setProperty("relay.breaker.threshold", "0");
+        properties.setProperty("relay.max-receive-count", "2");
+        // a failing message goes back to SQS after a second of retries in place
+        properties.setProperty("relay.retry.max-hold-seconds", "1");
+    }
+
+    @Test
+    void redrivenAndRefusedRecordsOfAGroupSortInTheOrderTheyWereSent() {
+        target.forceHttpStatusFor("o", 1, 503);
+        String url = url(queue("queue-1"));
+        String first = sqs.sendMessage(b -> b.queueUrl(url).messageBody("{\"data\":" + loadScriptMessage("o", 1, 200) + "}")
+                .messageGroupId("o").messageDeduplicationId("o-1")).sequenceNumber();
+        String second = sqs.sendMessage(b -> b.queueUrl(url).messageBody("{\"data\":" + loadScriptMessage("o", 2, 500) + "}")
+                .messageGroupId("o").messageDeduplicationId("o-2")).sequenceNumber();
+
+        await().atMost(60, SECONDS).until(() -> failures("queue-1", "o").size() == 2);
+        List<FailureRecord> records = failures("queue-1", "o");
+        assertEquals(List.of(FailureClass.REDRIVEN, FailureClass.BUSINESS), records.stream().map(FailureRecord::failureClass).toList());
+        assertEquals(List.of(first, second), records.stream().map(FailureRecord::sequence).toList(),
+                "each record keeps its message's sequence in the source queue");
+    }
+}

@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -403,6 +404,41 @@ public class FailureStore {
         // never split a surrogate pair: half of one is not UTF-8
         int end = Character.isHighSurrogate(text.charAt(chars - 1)) ? chars - 1 : chars;
         return text.substring(0, end) + "...[truncated]";
+    }
+
+    /** Partition of the sequence notes of a queue: never a failure record's (those are queue#group). */
+    private static String notePartition(String queue) {
+        return "sequence-note@" + queue;
+    }
+
+    /**
+     * Notes the sequence number a FIFO message has in its source queue, the first time it is delivered again. A
+     * message that SQS later redrives always had such a delivery, and on AWS the dead-letter queue gives it a sequence
+     * of its own: the archiver looks this note up by message id (which redrive keeps), so that its REDRIVEN record
+     * sorts among the group's other records by the source order.
+     */
+    public void noteSourceSequence(String queue, String messageId, String sequence) {
+        try {
+            dynamoDb.putItem(b -> b.tableName(table).item(Map.of(
+                    "pk", s(notePartition(queue)), "sk", s(messageId), "sequence", s(sequence),
+                    // for a TTL on the table: a note outlives any message's retention (14 days)
+                    "expiresAt", AttributeValue.fromN(Long.toString(Instant.now().plus(Duration.ofDays(15)).getEpochSecond())))));
+        } catch (SdkException e) {
+            throw new FailureStoreException("failure store " + table + " did not take the sequence note of message " + messageId
+                    + " of " + queue + "; it stays in SQS", e);
+        }
+    }
+
+    /** The source sequence noted for a message of a queue, if any. */
+    public Optional<String> sourceSequence(String queue, String messageId) {
+        try {
+            Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                    .key(Map.of("pk", s(notePartition(queue)), "sk", s(messageId)))).item();
+            return Optional.ofNullable(item == null || item.isEmpty() ? null : str(item, "sequence"));
+        } catch (SdkException e) {
+            throw new FailureStoreException("failure store " + table + " could not be read for the sequence note of message "
+                    + messageId + " of " + queue, e);
+        }
     }
 
     private static void putIfPresent(Map<String, AttributeValue> item, String name, String value) {

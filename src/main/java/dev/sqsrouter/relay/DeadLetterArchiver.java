@@ -50,8 +50,12 @@ public class DeadLetterArchiver {
                     attributes.containsKey(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE) ? message.idempotencyKey() : parkedFrom.stringValue(),
                     null);
         } else {
-            record = new FailureRecord(sourceQueue != null ? sourceQueue : message.queue(), message.groupId(),
-                    message.sequence(), message.messageId(), message.body(), FailureClass.REDRIVEN,
+            String queue = sourceQueue != null ? sourceQueue : message.queue();
+            // on AWS the dead-letter queue numbers the message anew: sort it by its sequence in the source queue
+            String sequence = message.sequence() == null ? null
+                    : store.sourceSequence(queue, message.messageId()).orElse(message.sequence());
+            record = new FailureRecord(queue, message.groupId(),
+                    sequence, message.messageId(), message.body(), FailureClass.REDRIVEN,
                     "moved to the dead-letter queue " + message.queue() + " by SQS redrive after repeated failed deliveries",
                     null, null, message.receiveCount(), message.firstReceivedAt(), Instant.now(clock),
                     // SQS redrive moves the message itself: same message id, same attributes, so the same key

@@ -77,6 +77,18 @@ public class FailureParking {
         store.record(record(message, FailureClass.POISON, reason, status, answer));
     }
 
+    /**
+     * Before a FIFO message is delivered again, notes its sequence in the source queue (again on each redelivery: the write is idempotent): if SQS redrives it later, the
+     * archiver records it under that sequence (see {@link FailureStore#noteSourceSequence}). First deliveries, the
+     * usual case, cost nothing.
+     */
+    public void noteRedelivery(Exchange exchange) {
+        SqsMessage message = SqsMessage.of(exchange);
+        if (message.sequence() != null && message.receiveCount() >= 2) {
+            store.noteSourceSequence(message.queue(), message.messageId(), message.sequence());
+        }
+    }
+
     /** The message cannot be understood: failure store with the raw body and the reason. */
     public void parkMalformed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);

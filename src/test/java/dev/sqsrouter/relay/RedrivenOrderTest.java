@@ -29,11 +29,30 @@ class RedrivenOrderTest extends RelayTestSupport {
     }
 
     @Test
+    void aMessageRenumberedByTheDeadLetterQueueIsRecordedUnderItsSourceSequence() throws Exception {
+        // as on AWS: the redriven message arrives in the dead-letter queue with a sequence of its own; its first
+        // redelivery from the source queue had noted the source sequence under its message id
+        context.getRouteController().stopRoute("archive-queue-1");
+        String dlqUrl = url(deadLetterQueue("queue-1"));
+        var moved = sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody("{\"data\":" + loadScriptMessage("n", 1, 200) + "}")
+                .messageGroupId("n").messageDeduplicationId("n-1"));
+        String sourceSequence = "17";
+        failureStore().noteSourceSequence(queue("queue-1"), moved.messageId(), sourceSequence);
+        context.getRouteController().startRoute("archive-queue-1");
+
+        await().atMost(30, SECONDS).until(() -> failures("queue-1", "n").size() == 1);
+        FailureRecord record = failures("queue-1", "n").get(0);
+        assertEquals(FailureClass.REDRIVEN, record.failureClass());
+        assertEquals(sourceSequence, record.sequence(), "not the dead-letter queue's " + moved.sequenceNumber());
+    }
+
+    @Test
     void redrivenAndRefusedRecordsOfAGroupSortInTheOrderTheyWereSent() {
         target.forceHttpStatusFor("o", 1, 503);
         String url = url(queue("queue-1"));
-        String first = sqs.sendMessage(b -> b.queueUrl(url).messageBody("{\"data\":" + loadScriptMessage("o", 1, 200) + "}")
-                .messageGroupId("o").messageDeduplicationId("o-1")).sequenceNumber();
+        var sent = sqs.sendMessage(b -> b.queueUrl(url).messageBody("{\"data\":" + loadScriptMessage("o", 1, 200) + "}")
+                .messageGroupId("o").messageDeduplicationId("o-1"));
+        String first = sent.sequenceNumber();
         String second = sqs.sendMessage(b -> b.queueUrl(url).messageBody("{\"data\":" + loadScriptMessage("o", 2, 500) + "}")
                 .messageGroupId("o").messageDeduplicationId("o-2")).sequenceNumber();
 
@@ -42,5 +61,7 @@ class RedrivenOrderTest extends RelayTestSupport {
         assertEquals(List.of(FailureClass.REDRIVEN, FailureClass.BUSINESS), records.stream().map(FailureRecord::failureClass).toList());
         assertEquals(List.of(first, second), records.stream().map(FailureRecord::sequence).toList(),
                 "each record keeps its message's sequence in the source queue");
+        // its redelivery noted the source sequence, which the archiver would use had the dead-letter queue renumbered it
+        assertEquals(java.util.Optional.of(first), failureStore().sourceSequence(queue("queue-1"), sent.messageId()));
     }
 }

@@ -406,9 +406,11 @@ public class FailureStore {
         return text.substring(0, end) + "...[truncated]";
     }
 
-    /** Partition of the sequence notes of a queue: never a failure record's (those are queue#group). */
+    /** Partition keys of sequence notes start with this; a failure record's never do (they are queue#group). */
+    public static final String SEQUENCE_NOTE_PREFIX = "sequence-note@";
+
     private static String notePartition(String queue) {
-        return "sequence-note@" + queue;
+        return SEQUENCE_NOTE_PREFIX + queue;
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.sqsrouter.Application;
+import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.relay.LatencyHistogram;
 import dev.sqsrouter.relay.OrderedSqsEndpoint;
@@ -22,6 +23,7 @@ import dev.sqsrouter.sandbox.Emulators;
 import org.apache.camel.main.Main;
 import org.awaitility.Awaitility;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Select;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -249,7 +251,9 @@ public final class RelayBenchmark {
                         stats.deleted(), deletedDuringOutage, heldAtRecovery, sink.unavailableAnswers(), checks[0], checks[1],
                         stats.received(), stats.retried(), (Long) counters.get("breakerOpenings"),
                         stats.kept() + stats.released(), messagesIn(sqs, queueUrl), messagesIn(sqs, deadLetterUrl),
-                        dynamoDb.scan(b -> b.tableName(failureTable).select(Select.COUNT)).count());
+                        dynamoDb.scan(b -> b.tableName(failureTable).select(Select.COUNT)
+                                .filterExpression("NOT begins_with(pk, :note)").expressionAttributeValues(
+                                        Map.of(":note", AttributeValue.fromS(FailureStore.SEQUENCE_NOTE_PREFIX)))).count());
                 failed.addAll(result.problems(scenario.messages()));
                 results.add(result);
             }

@@ -9,7 +9,7 @@ import java.util.function.Consumer;
 /**
  * Acknowledges the groups of one received batch as they settle (finish, or start being retried in place), with as
  * few DeleteMessageBatch calls as it can without holding one group's deletes for another: the groups' successes are
- * gathered and deleted when ten are waiting, when every group has settled (the poller does it), or at the latest
+ * gathered and deleted when ten are waiting, when the batch's last group settles, or at the latest
  * {@link #MAX_WAIT_MS} after the first of them was gathered.
  */
 final class BatchAcknowledgement {
@@ -61,8 +61,8 @@ final class BatchAcknowledgement {
         }
     }
 
-    /** Waits until every group has settled, then deletes what is still waiting (also when interrupted). */
-    void awaitSettledAndFlush() {
+    /** Waits until every group has settled (the last one deletes what was gathered), also when interrupted. */
+    void awaitSettled() {
         boolean interrupted = false;
         while (true) {
             try {
@@ -73,7 +73,6 @@ final class BatchAcknowledgement {
                 interrupted = true;
             }
         }
-        flush();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

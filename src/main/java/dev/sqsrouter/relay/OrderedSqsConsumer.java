@@ -246,7 +246,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         }
         if (messages.get(0).groupId() == null) {
             // a standard queue's batch is ten groups already: the poller waits for them, which paces the receives
-            acknowledgement.awaitSettledAndFlush();
+            acknowledgement.awaitSettled();
         }
         // on a FIFO queue a receive mostly returns one group's messages: the poller hands them to a worker and
         // receives again at once, so that as many groups run as there are workers

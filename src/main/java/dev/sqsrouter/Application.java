@@ -1,12 +1,14 @@
 package dev.sqsrouter;
 
 import dev.sqsrouter.aws.AwsClients;
-import dev.sqsrouter.ingress.HttpApiBeans;
+import dev.sqsrouter.admin.AdminBeans;
+import dev.sqsrouter.http.HttpApiBeans;
+import dev.sqsrouter.ingress.IngressBeans;
 import dev.sqsrouter.relay.RelayBeans;
-import dev.sqsrouter.relay.RelayFailurePolicy;
+import dev.sqsrouter.failure.FailureBeans;
 import dev.sqsrouter.provision.Provisioner;
-import dev.sqsrouter.provision.RelayTopology;
-import dev.sqsrouter.provision.S3EventsTopology;
+import dev.sqsrouter.config.RelayTopology;
+import dev.sqsrouter.config.S3EventsTopology;
 import dev.sqsrouter.s3events.S3EventsBeans;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -95,9 +97,11 @@ public final class Application {
     /** Registers the Java parts of the app; shared with tests that boot the app another way. */
     public static void configure(org.apache.camel.main.MainConfigurationProperties configuration) {
         configuration.addConfiguration(AwsClients.class);
+        configuration.addConfiguration(FailureBeans.class);
         configuration.addConfiguration(RelayBeans.class);
         configuration.addConfiguration(HttpApiBeans.class);
+        configuration.addConfiguration(IngressBeans.class);
+        configuration.addConfiguration(AdminBeans.class);
         configuration.addConfiguration(S3EventsBeans.class);
-        configuration.addRoutesBuilder(new RelayFailurePolicy());
     }
 }

@@ -13,7 +13,7 @@ import dev.sqsrouter.failure.FailureRecord;
 import dev.sqsrouter.failure.FailureStatus;
 import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.failure.StoredFailure;
-import dev.sqsrouter.ingress.HttpApiException;
+import dev.sqsrouter.http.HttpApiException;
 import dev.sqsrouter.ingress.IngressRequest;
 import dev.sqsrouter.ingress.IngressSender;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.sqsrouter.provision.S3EventsTopology;
+import dev.sqsrouter.config.S3EventsTopology;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
 import org.apache.camel.StartupListener;

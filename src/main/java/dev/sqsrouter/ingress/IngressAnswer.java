@@ -1,5 +1,6 @@
 package dev.sqsrouter.ingress;
 
+import dev.sqsrouter.http.HttpApiResponses;
 import java.util.LinkedHashMap;
 import java.util.Map;
 

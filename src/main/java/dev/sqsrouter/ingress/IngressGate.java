@@ -1,5 +1,8 @@
 package dev.sqsrouter.ingress;
 
+import dev.sqsrouter.http.HttpApiException;
+import dev.sqsrouter.http.HttpCall;
+import dev.sqsrouter.config.QueueAliases;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;

@@ -1,5 +1,7 @@
 package dev.sqsrouter.ingress;
 
+import dev.sqsrouter.sqs.SqsIds;
+import dev.sqsrouter.http.HttpApiException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -13,7 +15,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.sqsrouter.relay.SqsMessage;
+import dev.sqsrouter.sqs.SqsMessage;
 
 /**
  * One accepted ingress request, as API Gateway's mapping template made it: SQS body {@code {"data":B}} with B's

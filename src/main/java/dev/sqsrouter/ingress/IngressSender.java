@@ -1,9 +1,10 @@
 package dev.sqsrouter.ingress;
 
+import dev.sqsrouter.http.HttpApiException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.sqsrouter.relay.SqsMessage;
+import dev.sqsrouter.sqs.SqsMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;

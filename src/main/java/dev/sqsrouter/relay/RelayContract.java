@@ -1,5 +1,8 @@
 package dev.sqsrouter.relay;
 
+import dev.sqsrouter.failure.BusinessFailureException;
+import dev.sqsrouter.failure.MalformedMessageException;
+import dev.sqsrouter.sqs.SqsMessage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -64,7 +67,7 @@ public class RelayContract {
     }
 
     /** What goes to the dead-letter queue: the answer's content when it has one (as the original Lambda did), else what was sent. */
-    static String deadLetterBody(String answer, String sent) {
+    public static String deadLetterBody(String answer, String sent) {
         if (answer != null) {
             try {
                 JsonNode content = JSON.readTree(answer).get("content");

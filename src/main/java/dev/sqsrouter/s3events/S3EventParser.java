@@ -14,7 +14,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sqsrouter.relay.MalformedMessageException;
+import dev.sqsrouter.failure.MalformedMessageException;
 import org.apache.camel.Body;
 
 /**

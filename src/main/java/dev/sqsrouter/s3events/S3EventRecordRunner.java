@@ -1,14 +1,15 @@
 package dev.sqsrouter.s3events;
 
+import dev.sqsrouter.failure.FailurePolicy;
 import java.time.Clock;
 import java.time.Instant;
 
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
 import dev.sqsrouter.failure.FailureStore;
-import dev.sqsrouter.relay.BusinessFailureException;
-import dev.sqsrouter.relay.RelayFailurePolicy;
-import dev.sqsrouter.relay.SqsMessage;
+import dev.sqsrouter.failure.BusinessFailureException;
+import dev.sqsrouter.failure.FailurePolicy;
+import dev.sqsrouter.sqs.SqsMessage;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * split goes on with the next record and the message is deleted once every record has run. The failure record's
  * body is an S3 event of this record alone (see {@link S3EventParser#recordEvent}), its key the message's plus the
  * record's index: two refused records of one message make two records, a redelivery none more;</li>
- * <li>anything else is thrown as it is: the route's failure policy (relay-failure-policy) retries it, then leaves
+ * <li>anything else is thrown as it is: the route's failure policy (failure-policy) retries it, then leaves
  * it on the exchange, and the whole message stays in SQS. Records done already are done again on the next delivery,
  * which the processors make harmless (the audit's Idempotency-Key; a thumbnail is written again identically).</li>
  * </ul>
@@ -67,13 +68,13 @@ public class S3EventRecordRunner {
 
     /**
      * The refusal an exception is, or null if it is not one. 3xx and 4xx other than 408 and 429 refuse, as in the
-     * relay's outcome table (RelayFailurePolicy): the other two say "try again later".
+     * relay's outcome table (FailurePolicy): the other two say "try again later".
      */
     static BusinessFailureException refusal(Exception e) {
         if (e instanceof BusinessFailureException business) {
             return business;
         }
-        if (e instanceof HttpOperationFailedException http && RelayFailurePolicy.isBusinessRefusal(http.getStatusCode())) {
+        if (e instanceof HttpOperationFailedException http && FailurePolicy.isBusinessRefusal(http.getStatusCode())) {
             return new BusinessFailureException("response server answered HTTP " + http.getStatusCode(), http.getStatusCode(),
                     http.getResponseBody());
         }

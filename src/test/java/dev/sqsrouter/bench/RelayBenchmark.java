@@ -1,5 +1,6 @@
 package dev.sqsrouter.bench;
 
+import dev.sqsrouter.sqs.ConsumerStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,9 +16,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import dev.sqsrouter.Application;
 import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.provision.Provisioner;
-import dev.sqsrouter.relay.LatencyHistogram;
-import dev.sqsrouter.relay.OrderedSqsEndpoint;
-import dev.sqsrouter.relay.RelayStats;
+import dev.sqsrouter.sqs.LatencyHistogram;
+import dev.sqsrouter.sqs.OrderedSqsEndpoint;
+import dev.sqsrouter.sqs.ConsumerStats;
 import dev.sqsrouter.sandbox.AwsTestClients;
 import dev.sqsrouter.sandbox.Emulators;
 import org.apache.camel.main.Main;
@@ -209,7 +210,7 @@ public final class RelayBenchmark {
                 sink.down(outage);
             }
             try (Relay relay = startRelay(emulators, queue, deadLetterQueue, failureTable, sink, scenario)) {
-                RelayStats stats = relay.stats();
+                ConsumerStats stats = relay.stats();
                 long start = System.nanoTime();
                 relay.startRoute();
                 AtomicLong recoveredAt = new AtomicLong(start);
@@ -315,7 +316,7 @@ public final class RelayBenchmark {
     }
 
     /** The app with the shipped relay routes, started with its relay route stopped. */
-    record Relay(Main main, RelayStats stats) implements AutoCloseable {
+    record Relay(Main main, ConsumerStats stats) implements AutoCloseable {
         void startRoute() throws Exception {
             main.getCamelContext().getRouteController().startRoute("relay-queue-1");
         }
@@ -370,7 +371,7 @@ public final class RelayBenchmark {
         overrides.forEach(main::addOverrideProperty);
         main.start();
         try {
-            RelayStats stats = main.getCamelContext().getEndpoints().stream()
+            ConsumerStats stats = main.getCamelContext().getEndpoints().stream()
                     .filter(e -> e instanceof OrderedSqsEndpoint)
                     .map(e -> ((OrderedSqsEndpoint) e).getStats()).findFirst().orElseThrow();
             return new Relay(main, stats);

@@ -24,8 +24,8 @@ import javax.imageio.ImageIO;
 
 import dev.sqsrouter.Application;
 import dev.sqsrouter.provision.Provisioner;
-import dev.sqsrouter.relay.OrderedSqsEndpoint;
-import dev.sqsrouter.relay.RelayStats;
+import dev.sqsrouter.sqs.OrderedSqsEndpoint;
+import dev.sqsrouter.sqs.ConsumerStats;
 import dev.sqsrouter.s3events.S3EventFixtures;
 import dev.sqsrouter.sandbox.AwsTestClients;
 import dev.sqsrouter.sandbox.Emulators;
@@ -135,7 +135,7 @@ public final class S3EventsBenchmark {
 
     /** Starts the route on a full queue and waits until every message is deleted. */
     private static Result runRoute(CamelContext context, String routeId, int events) throws Exception {
-        RelayStats stats = ((OrderedSqsEndpoint) context.getRoute(routeId).getEndpoint()).getStats();
+        ConsumerStats stats = ((OrderedSqsEndpoint) context.getRoute(routeId).getEndpoint()).getStats();
         long started = System.nanoTime();
         context.getRouteController().startRoute(routeId);
         await().atMost(10, TimeUnit.MINUTES).pollInterval(Duration.ofMillis(10))

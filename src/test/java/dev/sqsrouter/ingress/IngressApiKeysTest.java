@@ -1,5 +1,6 @@
 package dev.sqsrouter.ingress;
 
+import dev.sqsrouter.http.ApiKeys;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,5 +1,6 @@
 package dev.sqsrouter.ingress;
 
+import dev.sqsrouter.sqs.SqsIds;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,7 +20,7 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sqsrouter.provision.Provisioner;
-import dev.sqsrouter.relay.SqsMessage;
+import dev.sqsrouter.sqs.SqsMessage;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;

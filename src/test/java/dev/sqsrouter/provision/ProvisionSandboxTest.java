@@ -1,5 +1,6 @@
 package dev.sqsrouter.provision;
 
+import dev.sqsrouter.config.S3EventsTopology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

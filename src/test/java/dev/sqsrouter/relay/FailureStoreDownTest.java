@@ -1,5 +1,6 @@
 package dev.sqsrouter.relay;
 
+import dev.sqsrouter.sqs.ConsumerStats;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,7 +51,7 @@ class FailureStoreDownTest extends RelayTestSupport {
         sendToQueue("queue-1", "d", loadScriptMessage("d", 1, 500));
         sendToQueue("queue-1", "d", loadScriptMessage("d", 2, 200));
 
-        RelayStats stats = stats(queue("queue-1"));
+        ConsumerStats stats = stats(queue("queue-1"));
         // the parking fails, so the message is retried in place: the target sees message 1 again, never message 2
         await().atMost(30, SECONDS).until(() -> stats.retried() >= 2 && target.received().size() >= 2);
         // the failed message and the rest of its group are still in SQS; nothing went to the dead-letter queue

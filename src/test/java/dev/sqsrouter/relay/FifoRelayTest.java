@@ -1,5 +1,7 @@
 package dev.sqsrouter.relay;
 
+import dev.sqsrouter.sqs.SqsMessage;
+import dev.sqsrouter.failure.FailureParking;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

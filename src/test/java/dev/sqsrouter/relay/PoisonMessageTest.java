@@ -1,5 +1,6 @@
 package dev.sqsrouter.relay;
 
+import dev.sqsrouter.sqs.ConsumerStats;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
@@ -63,7 +64,7 @@ class PoisonMessageTest extends RelayTestSupport {
         assertEquals(List.of(2), group.subList(group.size() - 1, group.size()));
         assertTrue(group.subList(0, group.size() - 1).stream().allMatch(seq -> seq == 1), group.toString());
 
-        RelayStats stats = stats(queue("queue-1"));
+        ConsumerStats stats = stats(queue("queue-1"));
         int total = sent.get() + 2;
         await("all " + total + " messages deleted").atMost(30, SECONDS)
                 .until(() -> stats.deleted() == total && messagesIn(queue("queue-1")) == 0);

@@ -1,5 +1,7 @@
 package dev.sqsrouter.relay;
 
+import dev.sqsrouter.sqs.OrderedSqsEndpoint;
+import dev.sqsrouter.sqs.ConsumerStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -178,7 +180,7 @@ public abstract class RelayTestSupport extends AppTestSupport {
     }
 
     /** The counters of the ordered consumer of a queue. */
-    protected RelayStats stats(String queueName) {
+    protected ConsumerStats stats(String queueName) {
         return context.getEndpoints().stream()
                 .filter(e -> e instanceof OrderedSqsEndpoint o && o.getConfiguration().getQueueName().equals(queueName))
                 .map(e -> ((OrderedSqsEndpoint) e).getStats()).findFirst()

@@ -1,5 +1,6 @@
 package dev.sqsrouter.relay;
 
+import dev.sqsrouter.sqs.ConsumerStats;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,7 +38,7 @@ class SlowGroupTest extends RelayTestSupport {
         List<SendMessageBatchRequestEntry> entries = List.of(entry("slow", 1), entry("fast", 1), entry("fast", 2), entry("fast", 3));
         assertEquals(4, sqs.sendMessageBatch(b -> b.queueUrl(url(queue("queue-1"))).entries(entries)).successful().size());
         context.getRouteController().startRoute("relay-queue-1");
-        RelayStats stats = stats(queue("queue-1"));
+        ConsumerStats stats = stats(queue("queue-1"));
 
         // the fast group is deleted while the slow head is still at the target
         await().atMost(30, SECONDS).until(() -> stats.deleted() == 3);
@@ -53,7 +54,7 @@ class SlowGroupTest extends RelayTestSupport {
         assertEquals(Map.of("fast", List.of(1, 2, 3), "slow", List.of(1)), sequencesByGroup(target.received()),
                 "each message delivered exactly once");
         assertEquals(4, stats.received());
-        assertEquals(0, stats.acknowledgeErrors.sum());
+        assertEquals(0, stats.acknowledgeErrors());
     }
 
     private static SendMessageBatchRequestEntry entry(String group, int seq) {

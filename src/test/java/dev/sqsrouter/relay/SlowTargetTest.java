@@ -1,5 +1,6 @@
 package dev.sqsrouter.relay;
 
+import dev.sqsrouter.sqs.ConsumerStats;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +43,7 @@ class SlowTargetTest extends RelayTestSupport {
                 .waitTimeSeconds(2 * VISIBILITY_SECONDS + 1)).messages();
         assertEquals(List.of(), seen);
         assertEquals(1, target.received().size());
-        RelayStats stats = stats(queue("queue-1"));
+        ConsumerStats stats = stats(queue("queue-1"));
         assertTrue(stats.visibilityExtensions() > 0, "the running batch's visibility was extended");
 
         target.answer();

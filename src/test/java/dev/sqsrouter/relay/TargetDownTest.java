@@ -1,5 +1,6 @@
 package dev.sqsrouter.relay;
 
+import dev.sqsrouter.sqs.ConsumerStats;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,9 +38,9 @@ class TargetDownTest extends RelayTestSupport {
                 expected.computeIfAbsent(group, g -> new ArrayList<>()).add(seq);
             }
         }
-        RelayStats stats = stats(queue("queue-1"));
+        ConsumerStats stats = stats(queue("queue-1"));
         // the breaker opens after two failed batches in a row: receiving stops instead of burning receive counts
-        await().atMost(30, SECONDS).until(() -> stats.breakerOpenings.sum() >= 1);
+        await().atMost(30, SECONDS).until(() -> stats.breakerOpenings() >= 1);
         await().atMost(30, SECONDS).until(() -> stats.breakerState().equals("OPEN"));
         assertEquals(0, stats.deleted());
         assertEquals(15, messagesIn(queue("queue-1")));

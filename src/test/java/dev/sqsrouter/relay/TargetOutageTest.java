@@ -1,5 +1,6 @@
 package dev.sqsrouter.relay;
 
+import dev.sqsrouter.sqs.ConsumerStats;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,9 +46,9 @@ class TargetOutageTest extends RelayTestSupport {
                 expected.computeIfAbsent(group, g -> new ArrayList<>()).add(seq);
             }
         }
-        RelayStats stats = stats(queue("queue-1"));
+        ConsumerStats stats = stats(queue("queue-1"));
         // the breaker opens once per period while the outage lasts: wait for many more periods than the redrive count
-        await().atMost(90, SECONDS).until(() -> stats.breakerOpenings.sum() >= OUTAGE_BREAKER_PERIODS);
+        await().atMost(90, SECONDS).until(() -> stats.breakerOpenings() >= OUTAGE_BREAKER_PERIODS);
         assertEquals(0, stats.deleted());
         assertEquals(15, messagesIn(queue("queue-1")));
         assertEquals(0, messagesIn(deadLetterQueue("queue-1")));

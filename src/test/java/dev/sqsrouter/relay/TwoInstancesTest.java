@@ -1,5 +1,6 @@
 package dev.sqsrouter.relay;
 
+import dev.sqsrouter.sqs.OrderedSqsEndpoint;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

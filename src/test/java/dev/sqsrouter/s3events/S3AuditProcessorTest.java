@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.sqsrouter.relay.BusinessFailureException;
+import dev.sqsrouter.failure.BusinessFailureException;
 import dev.sqsrouter.relay.RelayContract;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.impl.DefaultCamelContext;

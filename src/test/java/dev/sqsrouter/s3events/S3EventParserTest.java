@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Instant;
 import java.util.List;
 
-import dev.sqsrouter.relay.MalformedMessageException;
+import dev.sqsrouter.failure.MalformedMessageException;
 import dev.sqsrouter.s3events.S3EventNotification.Envelope;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

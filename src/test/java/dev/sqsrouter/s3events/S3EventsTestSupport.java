@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Properties;
 
 import dev.sqsrouter.failure.FailureRecord;
-import dev.sqsrouter.relay.RelayStats;
+import dev.sqsrouter.sqs.ConsumerStats;
 import dev.sqsrouter.relay.RelayTestSupport;
 import dev.sqsrouter.sandbox.AwsTestClients;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -81,7 +81,7 @@ public abstract class S3EventsTestSupport extends RelayTestSupport {
     }
 
     /** The counters of the consumer of an alias's queue. */
-    protected RelayStats s3Stats(String alias) {
+    protected ConsumerStats s3Stats(String alias) {
         return stats(s3Queue(alias));
     }
 }

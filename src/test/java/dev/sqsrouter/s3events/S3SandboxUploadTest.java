@@ -11,7 +11,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sqsrouter.provision.Provisioner;
-import dev.sqsrouter.provision.S3EventsTopology;
+import dev.sqsrouter.config.S3EventsTopology;
 import dev.sqsrouter.sandbox.AwsTestClients;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;

@@ -7,8 +7,8 @@ import java.util.List;
 
 import dev.sqsrouter.Application;
 import dev.sqsrouter.provision.Provisioner;
-import dev.sqsrouter.provision.RelayTopology;
-import dev.sqsrouter.provision.S3EventsTopology;
+import dev.sqsrouter.config.RelayTopology;
+import dev.sqsrouter.config.S3EventsTopology;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;

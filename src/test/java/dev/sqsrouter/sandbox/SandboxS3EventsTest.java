@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqsrouter.provision.Provisioner;
-import dev.sqsrouter.provision.S3EventsTopology;
+import dev.sqsrouter.config.S3EventsTopology;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;

@@ -1,0 +1,26 @@
+package dev.sqsrouter.admin;
+
+import java.time.Clock;
+
+import dev.sqsrouter.config.QueueAliases;
+import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.ingress.IngressSender;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The beans routes/admin.yaml names. */
+public class AdminBeans implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext camelContext) throws Exception {
+        camelContext.addStartupListener(new UnconsumedQueues());
+    }
+
+    @BindToRegistry("adminApi")
+    public AdminApi adminApi(CamelContext camelContext, FailureStore failureStore, SqsClient sqsClient) {
+        return new AdminApi(camelContext, QueueAliases.from(camelContext.getPropertiesComponent()), failureStore,
+                new FailureReplay(failureStore, new IngressSender(sqsClient), Clock.systemUTC()));
+    }
+}

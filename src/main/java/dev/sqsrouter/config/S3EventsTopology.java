@@ -1,0 +1,228 @@
+package dev.sqsrouter.config;
+
+import dev.sqsrouter.provision.Provisioner;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.spi.PropertiesComponent;
+import software.amazon.awssdk.services.s3.model.FilterRule;
+import software.amazon.awssdk.services.s3.model.NotificationConfiguration;
+import software.amazon.awssdk.services.s3.model.TopicConfiguration;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The S3 events fan-out as configuration names it (s3events.*): a bucket notifies a topic of the configured object
+ * events whose keys match the prefix and one of the suffixes; every configured queue is subscribed to the topic.
+ * The topic accepts publications from that bucket only, each queue from that topic only. Each queue has a standard
+ * dead-letter queue that SQS moves a message to after maxReceiveCount deliveries (an archiver route drains it into
+ * the failure store). visibilityTimeout is the queues' (seconds; -1 leaves it as it is).
+ */
+public record S3EventsTopology(String bucket, String topic, List<String> events, String prefix, List<String> suffixes,
+                               List<Queue> queues, Set<String> outputBuckets, int visibilityTimeout, int maxReceiveCount) {
+
+    /** Processor whose output goes to a bucket that provisioning must create too. */
+    static final String THUMBNAIL_PROCESSOR = "thumbnail";
+    /** Ids of the notification configurations this app owns start with this, so that others are left alone. */
+    static final String CONFIGURATION_ID_PREFIX = "sqs-router-";
+
+    /** maxReceiveCount of the redrive policies unless configured (s3events.max-receive-count). */
+    static final int DEFAULT_MAX_RECEIVE_COUNT = 5;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One subscribed queue: its name in configuration (s3events.queues), its SQS queue and its dead-letter queue. */
+    public record Queue(String name, String queue, String deadLetterQueue) {
+
+        /** The dead-letter queue named after the queue: &lt;queue&gt;-dlq. */
+        public Queue(String name, String queue) {
+            this(name, queue, queue + "-dlq");
+        }
+    }
+
+    /** What the provisioning left: the topic, the subscribed queues, the bucket's notifications and their fate. */
+    public record Provisioned(String topicArn, List<Provisioner.QueueRef> queues, NotificationConfiguration notifications,
+                              Provisioner.NotificationsOutcome notificationsOutcome) {
+    }
+
+    public S3EventsTopology {
+        if (events.isEmpty()) {
+            throw new IllegalArgumentException("s3events.events is empty: name the object events that reach the queues,"
+                    + " e.g. ObjectCreated:Put,ObjectCreated:CompleteMultipartUpload");
+        }
+        if (queues.isEmpty()) {
+            throw new IllegalArgumentException("s3events.queues is empty: name at least one queue to subscribe to the topic");
+        }
+        for (Queue queue : queues) {
+            if (queue.queue().endsWith(".fifo")) {
+                throw new IllegalArgumentException("s3events." + queue.name() + ".queue is a FIFO queue (" + queue.queue()
+                        + "): S3 notifies a standard topic, which delivers to standard queues only");
+            }
+            if (queue.deadLetterQueue().endsWith(".fifo") || queue.deadLetterQueue().equals(queue.queue())) {
+                throw new IllegalArgumentException("s3events." + queue.name() + ".dead-letter-queue (" + queue.deadLetterQueue()
+                        + ") must be a standard queue other than the queue itself: SQS redrives a standard queue to a standard queue");
+            }
+        }
+        if (maxReceiveCount < 1 || maxReceiveCount > 1000) {
+            throw new IllegalArgumentException("s3events.max-receive-count is " + maxReceiveCount
+                    + ": SQS takes 1 to 1000 deliveries before the redrive to the dead-letter queue");
+        }
+        for (String suffix : suffixes) {
+            for (String other : suffixes) {
+                if (!suffix.equals(other) && suffix.endsWith(other)) {
+                    // S3 rejects a notification configuration whose filters overlap
+                    throw new IllegalArgumentException("s3events.suffixes: '" + suffix + "' overlaps '" + other
+                            + "'; S3 refuses overlapping notification filters, keep only '" + other + "'");
+                }
+            }
+        }
+    }
+
+    /** Redrive after the default number of deliveries. */
+    public S3EventsTopology(String bucket, String topic, List<String> events, String prefix, List<String> suffixes,
+                            List<Queue> queues, Set<String> outputBuckets, int visibilityTimeout) {
+        this(bucket, topic, events, prefix, suffixes, queues, outputBuckets, visibilityTimeout, DEFAULT_MAX_RECEIVE_COUNT);
+    }
+
+    /** Queues keep their visibility timeout; redrive after the default number of deliveries. */
+    public S3EventsTopology(String bucket, String topic, List<String> events, String prefix, List<String> suffixes,
+                            List<Queue> queues, Set<String> outputBuckets) {
+        this(bucket, topic, events, prefix, suffixes, queues, outputBuckets, -1);
+    }
+
+    public static S3EventsTopology from(PropertiesComponent properties) {
+        String bucket = required(properties, "s3events.bucket");
+        List<Queue> queues = new ArrayList<>();
+        Set<String> outputBuckets = new LinkedHashSet<>();
+        for (String name : list(properties, "s3events.queues")) {
+            String queue = optional(properties, "s3events." + name + ".queue", name);
+            queues.add(new Queue(name, queue, optional(properties, "s3events." + name + ".dead-letter-queue", queue + "-dlq")));
+            if (THUMBNAIL_PROCESSOR.equals(optional(properties, "s3events." + name + ".processor", ""))) {
+                outputBuckets.add(optional(properties, "s3events.thumbnail.bucket", bucket));
+            }
+        }
+        outputBuckets.remove(bucket);
+        return new S3EventsTopology(bucket, required(properties, "s3events.topic"),
+                list(properties, "s3events.events"), optional(properties, "s3events.prefix", ""),
+                list(properties, "s3events.suffixes"), queues, outputBuckets,
+                Integer.parseInt(optional(properties, "s3events.visibility-timeout", "-1")),
+                Integer.parseInt(optional(properties, "s3events.max-receive-count",
+                        Integer.toString(DEFAULT_MAX_RECEIVE_COUNT))));
+    }
+
+    /**
+     * Bucket (and the processors' output buckets), topic with its policy, each queue's dead-letter queue, the queues
+     * with their redrive policy and access policy, subscriptions, and last the bucket's notifications: S3 checks the topic policy when they are put, and sends an s3:TestEvent
+     * through the topic that the subscribed queues should receive.
+     */
+    public Provisioned provision(Provisioner provisioner) {
+        provisioner.bucket(bucket);
+        outputBuckets.forEach(provisioner::bucket);
+        String topicArn = provisioner.topic(topic, this::topicPolicy);
+        List<Provisioner.QueueRef> subscribed = new ArrayList<>();
+        for (Queue queue : queues) {
+            Map<QueueAttributeName, String> attributes = visibilityTimeout < 0 ? Map.of()
+                    : Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout));
+            Provisioner.QueueRef ref = provisioner.queueWithPolicy(queue.queue(),
+                    provisioner.withDeadLetterQueue(attributes, queue.deadLetterQueue(), maxReceiveCount),
+                    queueArn -> queuePolicy(queueArn, topicArn));
+            provisioner.subscription(topicArn, ref);
+            subscribed.add(ref);
+        }
+        List<TopicConfiguration> configurations = topicConfigurations(topicArn);
+        Provisioner.NotificationsOutcome outcome = provisioner.bucketNotifications(bucket, topicArn, configurations);
+        return new Provisioned(topicArn, List.copyOf(subscribed),
+                NotificationConfiguration.builder().topicConfigurations(configurations).build(), outcome);
+    }
+
+    /**
+     * One configuration per suffix (an S3 filter holds one suffix rule), each with the prefix rule when there is one.
+     * Event names may be written with or without the s3: prefix.
+     */
+    public List<TopicConfiguration> topicConfigurations(String topicArn) {
+        List<String> s3Events = events.stream().map(e -> e.startsWith("s3:") ? e : "s3:" + e).toList();
+        List<String> perConfiguration = suffixes.isEmpty() ? Arrays.asList((String) null) : suffixes;
+        List<TopicConfiguration> configurations = new ArrayList<>();
+        for (String suffix : perConfiguration) {
+            // S3 reads rule names in any case; the lowercase of its documentation is what every implementation takes
+            List<FilterRule> rules = new ArrayList<>();
+            if (!prefix.isEmpty()) {
+                rules.add(FilterRule.builder().name("prefix").value(prefix).build());
+            }
+            if (suffix != null) {
+                rules.add(FilterRule.builder().name("suffix").value(suffix).build());
+            }
+            TopicConfiguration.Builder configuration = TopicConfiguration.builder()
+                    .id(CONFIGURATION_ID_PREFIX + topic + (suffix == null ? "" : "-" + suffix.replaceAll("[^A-Za-z0-9_-]", "_")))
+                    .topicArn(topicArn)
+                    .eventsWithStrings(s3Events);
+            if (!rules.isEmpty()) {
+                configuration.filter(f -> f.key(k -> k.filterRules(rules)));
+            }
+            configurations.add(configuration.build());
+        }
+        return configurations;
+    }
+
+    /** Only S3, on behalf of this bucket (and of this account, where bucket names can move), may publish. */
+    public String topicPolicy(String topicArn) {
+        ObjectNode statement = JSON.createObjectNode()
+                .put("Sid", "AllowBucketToPublish")
+                .put("Effect", "Allow");
+        statement.putObject("Principal").put("Service", "s3.amazonaws.com");
+        statement.put("Action", "SNS:Publish");
+        statement.put("Resource", topicArn);
+        ObjectNode condition = statement.putObject("Condition");
+        condition.putObject("ArnLike").put("aws:SourceArn", "arn:aws:s3:*:*:" + bucket);
+        String account = topicArn.split(":")[4];
+        if (!account.isEmpty()) {
+            // bucket names are global: a bucket of that name in another account must not publish here
+            condition.putObject("StringEquals").put("aws:SourceAccount", account);
+        }
+        return policy("sqs-router-" + topic + "-publish", statement);
+    }
+
+    /** Only SNS, on behalf of this topic, may send to the queue. */
+    public static String queuePolicy(String queueArn, String topicArn) {
+        ObjectNode statement = JSON.createObjectNode()
+                .put("Sid", "AllowTopicToSend")
+                .put("Effect", "Allow");
+        statement.putObject("Principal").put("Service", "sns.amazonaws.com");
+        statement.put("Action", "sqs:SendMessage");
+        statement.put("Resource", queueArn);
+        statement.putObject("Condition").putObject("ArnEquals").put("aws:SourceArn", topicArn);
+        return policy("sqs-router-" + queueArn.substring(queueArn.lastIndexOf(':') + 1) + "-send", statement);
+    }
+
+    private static String policy(String id, ObjectNode statement) {
+        ObjectNode policy = JSON.createObjectNode().put("Version", "2012-10-17").put("Id", id);
+        policy.putArray("Statement").add(statement);
+        try {
+            return JSON.writeValueAsString(policy);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> list(PropertiesComponent properties, String key) {
+        return Arrays.stream(properties.resolveProperty(key).orElse("").split(","))
+                .map(String::trim).filter(v -> !v.isEmpty()).distinct().toList();
+    }
+
+    private static String optional(PropertiesComponent properties, String key, String fallback) {
+        return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(fallback);
+    }
+
+    private static String required(PropertiesComponent properties, String key) {
+        return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty())
+                .orElseThrow(() -> new IllegalArgumentException("missing configuration: " + key
+                        + " (application.properties, or the environment variable "
+                        + key.toUpperCase().replaceAll("[.-]", "_") + ")"));
+    }
+}

@@ -1,0 +1,43 @@
+package dev.sqsrouter.http;
+
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.model.Model;
+
+/**
+ * The HTTP API's shared parts: the API keys that routes/ingress.yaml and routes/admin.yaml check, its error policy and
+ * the server's fallback answers. Fails fast on configuration that would leave the API open.
+ */
+public class HttpApiBeans implements CamelConfiguration {
+
+    @PropertyInject(value = "ingress.api-keys", defaultValue = "")
+    private String apiKeys;
+    @PropertyInject(value = "camel.server.enabled", defaultValue = "false")
+    private boolean serverEnabled;
+    @PropertyInject(value = "camel.server.port", defaultValue = "8080")
+    private int serverPort;
+    @PropertyInject(value = "camel.server.max-body-size", defaultValue = "0")
+    private long maxBodySize;
+
+    @Override
+    public void configure(CamelContext camelContext) throws Exception {
+        // camel-main may meet this class twice (added by Application and found by its package scan): configure once
+        Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
+        if (model.getRouteConfigurationDefinition(HttpApiErrorPolicy.ID) == null) {
+            camelContext.addRoutes(new HttpApiErrorPolicy());
+            camelContext.addStartupListener(new HttpServerFallbacks(serverPort, maxBodySize));
+        }
+    }
+
+    /** Without keys the API would run open: refuse to start whenever the HTTP server runs. */
+    @BindToRegistry("apiKeys")
+    public ApiKeys apiKeys() {
+        if (!serverEnabled && apiKeys.isBlank()) {
+            // no HTTP server (e.g. the provision command): nothing to guard, and nothing can pass
+            return null;
+        }
+        return ApiKeys.parse(apiKeys, "the environment variable INGRESS_API_KEYS (property ingress.api-keys)");
+    }
+}

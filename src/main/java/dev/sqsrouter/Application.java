@@ -7,8 +7,10 @@ import dev.sqsrouter.ingress.IngressBeans;
 import dev.sqsrouter.relay.RelayBeans;
 import dev.sqsrouter.failure.FailureBeans;
 import dev.sqsrouter.provision.Provisioner;
-import dev.sqsrouter.config.RelayTopology;
-import dev.sqsrouter.config.S3EventsTopology;
+import dev.sqsrouter.config.Topology;
+import dev.sqsrouter.failure.DeadLetterRoutes;
+import dev.sqsrouter.relay.RelayRoutes;
+import dev.sqsrouter.s3events.S3EventRoutes;
 import dev.sqsrouter.s3events.S3EventsBeans;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -48,6 +50,8 @@ public final class Application {
         // no routes, no server: only the configuration and the AWS clients
         main.addOverrideProperty("camel.main.routes-include-pattern", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
+        main.addOverrideProperty("relay.enabled", "false");
+        main.addOverrideProperty("s3events.enabled", "false");
         int[] exitCode = {0};
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -56,8 +60,13 @@ public final class Application {
                     CamelContext context = started.getCamelContext();
                     Provisioner provisioner = provisioner(context);
                     try {
-                        RelayTopology.from(context.getPropertiesComponent()).provision(provisioner);
-                        S3EventsTopology.from(context.getPropertiesComponent()).provision(provisioner);
+                        Topology topology = Topology.of(context);
+                        provisioner.provision(topology.relay());
+                        if (topology.s3Events().isPresent()) {
+                            provisioner.provision(topology.s3Events().get());
+                        } else {
+                            System.out.println("no S3 event queue is declared (s3events.queues.<name>.*): nothing of S3 events to create");
+                        }
                     } finally {
                         provisioner.report().forEach(System.out::println);
                     }
@@ -103,5 +112,9 @@ public final class Application {
         configuration.addConfiguration(IngressBeans.class);
         configuration.addConfiguration(AdminBeans.class);
         configuration.addConfiguration(S3EventsBeans.class);
+        // the routes of each declared queue, from the YAML route templates
+        configuration.addRoutesBuilder(new RelayRoutes());
+        configuration.addRoutesBuilder(new S3EventRoutes());
+        configuration.addRoutesBuilder(new DeadLetterRoutes());
     }
 }

@@ -26,8 +26,8 @@ class ConfigurationLayersTest {
         String run = "layers" + System.nanoTime();
         Files.writeString(workingDirectory.resolve("application.properties"), String.join("\n",
                 "failures.table=" + run + "-table-from-file",
-                "relay.queue-1.queue=" + run + "-from-file.fifo",
-                "relay.queue-2.queue=" + run + "-queue-2-from-file.fifo",
+                "relay.queues.queue-1.queue=" + run + "-from-file.fifo",
+                "relay.queues.queue-2.queue=" + run + "-queue-2-from-file.fifo",
                 ""));
         MotoServer moto = MotoServer.shared();
         Map<String, String> properties = moto.appProperties();
@@ -35,7 +35,7 @@ class ConfigurationLayersTest {
         properties.put("s3events.thumbnail.bucket", run + "-images");
 
         ProvisionCommand.Result result = ProvisionCommand.run(properties, workingDirectory,
-                Map.of("RELAY_QUEUE_1_QUEUE", run + "-from-env.fifo"));
+                Map.of("RELAY_QUEUES_QUEUE_1_QUEUE", run + "-from-env.fifo"));
 
         assertEquals(0, result.exitCode(), result.output());
         List<String> report = result.report();

@@ -67,8 +67,8 @@ class S3EventsMotoEndToEndTest extends AppTestSupport {
         configuration.put("camel.server.host", "127.0.0.1");
         configuration.put("ingress.api-keys", "e2e-key");
         configuration.put("camel.server.port", Integer.toString(Emulators.freePort()));
-        configuration.put("relay.queue-1.url", auditServer.url());
-        configuration.put("relay.queue-2.url", auditServer.url());
+        configuration.put("relay.queues.queue-1.url", auditServer.url());
+        configuration.put("relay.queues.queue-2.url", auditServer.url());
         configuration.put("s3events.audit.url", auditServer.url());
         // short polls, so that the context stops quickly after the test
         configuration.put("relay.wait-time-seconds", "1");
@@ -87,7 +87,7 @@ class S3EventsMotoEndToEndTest extends AppTestSupport {
     void anUploadedImageGetsItsThumbnailAndItsAuditCall() throws Exception {
         List<String> s3EventRoutes = context.getRoutes().stream().map(Route::getRouteId).filter(id -> id.startsWith("s3events-")).toList();
         assertEquals(List.of("s3events-image-audit", "s3events-image-thumbnails"), s3EventRoutes.stream().sorted().toList(),
-                "the app consumes each queue of s3events.queues with a route routes/s3events-<queue>.yaml");
+                "the app consumes each queue of s3events.queues.<name> with a route from routes/s3-event-queue.yaml");
 
         byte[] png = image(640, 480);
         s3.putObject(b -> b.bucket(BUCKET).key(KEY).contentType("image/png"), RequestBody.fromBytes(png));

@@ -12,7 +12,8 @@ import dev.sqsrouter.failure.StoredFailure;
 import dev.sqsrouter.http.HttpApiException;
 import dev.sqsrouter.http.HttpApiResponses;
 import dev.sqsrouter.http.HttpCall;
-import dev.sqsrouter.config.QueueAliases;
+import dev.sqsrouter.config.RelayTopology;
+import dev.sqsrouter.config.Topology;
 import dev.sqsrouter.sqs.SqsIds;
 import dev.sqsrouter.sqs.OrderedSqsEndpoint;
 import org.apache.camel.CamelContext;
@@ -36,14 +37,14 @@ public class AdminApi {
     private static final String REPLAY = "replay";
 
     private final CamelContext camelContext;
-    private final QueueAliases aliases;
+    private final Topology topology;
     private final FailureStore store;
     private final FailureReplay replay;
     private final Clock clock = Clock.systemUTC();
 
-    public AdminApi(CamelContext camelContext, QueueAliases aliases, FailureStore store, FailureReplay replay) {
+    public AdminApi(CamelContext camelContext, Topology topology, FailureStore store, FailureReplay replay) {
         this.camelContext = camelContext;
-        this.aliases = aliases;
+        this.topology = topology;
         this.store = store;
         this.replay = replay;
     }
@@ -98,9 +99,34 @@ public class AdminApi {
         answer.put("status", allStarted ? "UP" : "DOWN");
         answer.put("routes", routes);
         answer.put("breakers", breakers);
-        // configured queues no route consumes: reported, not DOWN (another instance may consume them)
-        answer.put("warnings", UnconsumedQueues.find(camelContext));
+        answer.put("queues", queues());
         HttpApiResponses.json(exchange, allStarted ? 200 : 503, answer);
+    }
+
+    /** Each declared queue, its dead-letter queue and the routes this instance runs for it (none: another flow's instance, or ingress only). */
+    private Map<String, Object> queues() {
+        Map<String, Object> queues = new LinkedHashMap<>();
+        for (RelayTopology.Queue queue : topology.relay().queues()) {
+            queues.put(queue.alias(), queue(queue.relayed() ? "relay" : "ingress-only", queue.queue(), queue.deadLetterQueue(),
+                    queue.relayed() ? List.of(queue.routeId(), Topology.archiveRouteId(queue.alias())) : List.of()));
+        }
+        topology.s3Events().ifPresent(s3 -> s3.queues().forEach(queue -> queues.put(queue.name(), queue("s3events",
+                queue.queue(), queue.deadLetterQueue(), List.of(queue.routeId(), Topology.archiveRouteId(queue.name()))))));
+        return queues;
+    }
+
+    private Map<String, Object> queue(String flow, String queue, String deadLetterQueue, List<String> routeIds) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("flow", flow);
+        entry.put("queue", queue);
+        entry.put("deadLetterQueue", deadLetterQueue);
+        Map<String, Object> routes = new LinkedHashMap<>();
+        for (String routeId : routeIds) {
+            ServiceStatus status = camelContext.getRouteController().getRouteStatus(routeId);
+            routes.put(routeId, status == null ? "NotRunHere" : status.name());
+        }
+        entry.put("routes", routes);
+        return entry;
     }
 
     void stats(Exchange exchange) {
@@ -155,19 +181,12 @@ public class AdminApi {
         }
     }
 
-    /** A relay alias, or the name of an S3 event queue (s3events.queues; their records have the group "-"). */
+    /** A relay alias, or the name of an S3 event queue (their records have the group "-"). */
     private String queueOf(String alias) {
-        return aliases.queueOf(alias).or(() -> s3EventQueue(alias)).orElseThrow(() -> new HttpApiException(404,
-                "unknown_queue", "no queue has the alias '" + alias + "': use one of " + aliases.queues().keySet()
-                        + " or an S3 event queue of s3events.queues"));
-    }
-
-    private java.util.Optional<String> s3EventQueue(String name) {
-        var properties = camelContext.getPropertiesComponent();
-        boolean listed = java.util.Arrays.stream(properties.resolveProperty("s3events.queues").orElse("").split(","))
-                .map(String::trim).anyMatch(name::equals);
-        return listed ? java.util.Optional.of(properties.resolveProperty("s3events." + name + ".queue").orElse(name).trim())
-                : java.util.Optional.empty();
+        return topology.queueOf(alias).orElseThrow(() -> new HttpApiException(404, "unknown_queue", "no queue has the"
+                + " alias '" + alias + "': use one of " + topology.relay().queues().stream().map(q -> q.alias()).toList()
+                + " or an S3 event queue " + topology.s3Events().map(s3 -> s3.queues().stream().map(q -> q.name()).toList())
+                        .orElse(java.util.List.of())));
     }
 
     private static String group(String group) {

@@ -2,7 +2,7 @@ package dev.sqsrouter.admin;
 
 import java.time.Clock;
 
-import dev.sqsrouter.config.QueueAliases;
+import dev.sqsrouter.config.Topology;
 import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.ingress.IngressSender;
 import org.apache.camel.BindToRegistry;
@@ -13,14 +13,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /** The beans routes/admin.yaml names. */
 public class AdminBeans implements CamelConfiguration {
 
-    @Override
-    public void configure(CamelContext camelContext) throws Exception {
-        camelContext.addStartupListener(new UnconsumedQueues());
-    }
-
     @BindToRegistry("adminApi")
     public AdminApi adminApi(CamelContext camelContext, FailureStore failureStore, SqsClient sqsClient) {
-        return new AdminApi(camelContext, QueueAliases.from(camelContext.getPropertiesComponent()), failureStore,
+        return new AdminApi(camelContext, Topology.of(camelContext), failureStore,
                 new FailureReplay(failureStore, new IngressSender(sqsClient), Clock.systemUTC()));
     }
 }

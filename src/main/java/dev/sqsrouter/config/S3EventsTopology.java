@@ -1,8 +1,8 @@
 package dev.sqsrouter.config;
 
-import dev.sqsrouter.provision.Provisioner;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,18 +37,38 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One subscribed queue: its name in configuration (s3events.queues), its SQS queue and its dead-letter queue. */
-    public record Queue(String name, String queue, String deadLetterQueue) {
+    /** Where the blocks are: s3events.queues.&lt;name&gt;.* */
+    public static final String PREFIX = "s3events.queues";
+    /** The flow's defaults: s3events.pollers, s3events.retry.delay-ms, ... */
+    public static final String DEFAULTS = "s3events";
+    /** Settings a block may give itself, each defaulting to s3events.&lt;setting&gt;; all but max-receive-count are route template parameters. */
+    public static final List<String> TUNING = List.of("events", "prefix", "suffixes", "pollers", "workers",
+            "wait-time-seconds", "visibility-timeout", "failed-visibility-seconds", "retry.delay-ms", "retry.max-delay-ms",
+            "retry.poison-attempts", "retry.max-hold-seconds", "breaker.threshold", "breaker.open-seconds",
+            "max-receive-count");
+
+    /**
+     * One subscribed queue: its name in configuration (the block s3events.queues.&lt;name&gt;), its SQS queue, its
+     * dead-letter queue, its processor, its redrive count and visibility timeout (-1: the topology's), and the route
+     * template parameters it sets itself (its own filter, tuning; the rest are the flow's defaults).
+     */
+    public record Queue(String name, String queue, String deadLetterQueue, String processor, int maxReceiveCount,
+                        int visibilityTimeout, Map<String, String> parameters) {
+
+        /** The route that consumes it, instantiated from the s3-event-queue template. */
+        public String routeId() {
+            return "s3events-" + name;
+        }
+
+        /** A queue with the flow's defaults and no processor (provisioning only). */
+        public Queue(String name, String queue, String deadLetterQueue) {
+            this(name, queue, deadLetterQueue, null, -1, -1, Map.of());
+        }
 
         /** The dead-letter queue named after the queue: &lt;queue&gt;-dlq. */
         public Queue(String name, String queue) {
             this(name, queue, queue + "-dlq");
         }
-    }
-
-    /** What the provisioning left: the topic, the subscribed queues, the bucket's notifications and their fate. */
-    public record Provisioned(String topicArn, List<Provisioner.QueueRef> queues, NotificationConfiguration notifications,
-                              Provisioner.NotificationsOutcome notificationsOutcome) {
     }
 
     public S3EventsTopology {
@@ -57,15 +77,16 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
                     + " e.g. ObjectCreated:Put,ObjectCreated:CompleteMultipartUpload");
         }
         if (queues.isEmpty()) {
-            throw new IllegalArgumentException("s3events.queues is empty: name at least one queue to subscribe to the topic");
+            throw new IllegalArgumentException("no S3 event queue is declared: add a block " + PREFIX + ".<name>.processor=..."
+                    + " to subscribe one to the topic");
         }
         for (Queue queue : queues) {
             if (queue.queue().endsWith(".fifo")) {
-                throw new IllegalArgumentException("s3events." + queue.name() + ".queue is a FIFO queue (" + queue.queue()
+                throw new IllegalArgumentException(PREFIX + "." + queue.name() + ".queue is a FIFO queue (" + queue.queue()
                         + "): S3 notifies a standard topic, which delivers to standard queues only");
             }
             if (queue.deadLetterQueue().endsWith(".fifo") || queue.deadLetterQueue().equals(queue.queue())) {
-                throw new IllegalArgumentException("s3events." + queue.name() + ".dead-letter-queue (" + queue.deadLetterQueue()
+                throw new IllegalArgumentException(PREFIX + "." + queue.name() + ".dead-letter-queue (" + queue.deadLetterQueue()
                         + ") must be a standard queue other than the queue itself: SQS redrives a standard queue to a standard queue");
             }
         }
@@ -96,49 +117,46 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
         this(bucket, topic, events, prefix, suffixes, queues, outputBuckets, -1);
     }
 
+    /** True when configuration declares at least one S3 event queue: without one, the S3 events flow is off. */
+    public static boolean declared(PropertiesComponent properties) {
+        return !QueueBlocks.read(properties, PREFIX, settings()).names().isEmpty();
+    }
+
     public static S3EventsTopology from(PropertiesComponent properties) {
+        QueueBlocks blocks = QueueBlocks.read(properties, PREFIX, settings());
         String bucket = required(properties, "s3events.bucket");
         List<Queue> queues = new ArrayList<>();
         Set<String> outputBuckets = new LinkedHashSet<>();
-        for (String name : list(properties, "s3events.queues")) {
-            String queue = optional(properties, "s3events." + name + ".queue", name);
-            queues.add(new Queue(name, queue, optional(properties, "s3events." + name + ".dead-letter-queue", queue + "-dlq")));
-            if (THUMBNAIL_PROCESSOR.equals(optional(properties, "s3events." + name + ".processor", ""))) {
+        for (String name : blocks.names()) {
+            String queue = blocks.own(name, "queue").filter(v -> !v.isEmpty()).orElse(name);
+            String processor = blocks.required(name, "processor", "the processor that handles the queue's records: "
+                    + "thumbnail, audit");
+            Map<String, String> parameters = new LinkedHashMap<>();
+            for (String setting : TUNING) {
+                if (!setting.equals("max-receive-count")) {
+                    blocks.own(name, setting).ifPresent(v -> parameters.put(QueueBlocks.parameterName(setting), v));
+                }
+            }
+            queues.add(new Queue(name, queue, blocks.own(name, "dead-letter-queue").filter(v -> !v.isEmpty()).orElse(queue + "-dlq"),
+                    processor, blocks.integer(name, "max-receive-count", DEFAULTS, Integer.toString(DEFAULT_MAX_RECEIVE_COUNT)),
+                    blocks.integer(name, "visibility-timeout", DEFAULTS, "-1"), Map.copyOf(parameters)));
+            if (THUMBNAIL_PROCESSOR.equals(processor)) {
                 outputBuckets.add(optional(properties, "s3events.thumbnail.bucket", bucket));
             }
         }
         outputBuckets.remove(bucket);
         return new S3EventsTopology(bucket, required(properties, "s3events.topic"),
                 list(properties, "s3events.events"), optional(properties, "s3events.prefix", ""),
-                list(properties, "s3events.suffixes"), queues, outputBuckets,
+                list(properties, "s3events.suffixes"), List.copyOf(queues), outputBuckets,
                 Integer.parseInt(optional(properties, "s3events.visibility-timeout", "-1")),
                 Integer.parseInt(optional(properties, "s3events.max-receive-count",
                         Integer.toString(DEFAULT_MAX_RECEIVE_COUNT))));
     }
 
-    /**
-     * Bucket (and the processors' output buckets), topic with its policy, each queue's dead-letter queue, the queues
-     * with their redrive policy and access policy, subscriptions, and last the bucket's notifications: S3 checks the topic policy when they are put, and sends an s3:TestEvent
-     * through the topic that the subscribed queues should receive.
-     */
-    public Provisioned provision(Provisioner provisioner) {
-        provisioner.bucket(bucket);
-        outputBuckets.forEach(provisioner::bucket);
-        String topicArn = provisioner.topic(topic, this::topicPolicy);
-        List<Provisioner.QueueRef> subscribed = new ArrayList<>();
-        for (Queue queue : queues) {
-            Map<QueueAttributeName, String> attributes = visibilityTimeout < 0 ? Map.of()
-                    : Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout));
-            Provisioner.QueueRef ref = provisioner.queueWithPolicy(queue.queue(),
-                    provisioner.withDeadLetterQueue(attributes, queue.deadLetterQueue(), maxReceiveCount),
-                    queueArn -> queuePolicy(queueArn, topicArn));
-            provisioner.subscription(topicArn, ref);
-            subscribed.add(ref);
-        }
-        List<TopicConfiguration> configurations = topicConfigurations(topicArn);
-        Provisioner.NotificationsOutcome outcome = provisioner.bucketNotifications(bucket, topicArn, configurations);
-        return new Provisioned(topicArn, List.copyOf(subscribed),
-                NotificationConfiguration.builder().topicConfigurations(configurations).build(), outcome);
+    private static Set<String> settings() {
+        Set<String> settings = new LinkedHashSet<>(List.of("queue", "dead-letter-queue", "processor"));
+        settings.addAll(TUNING);
+        return settings;
     }
 
     /**

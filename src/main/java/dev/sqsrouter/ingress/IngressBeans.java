@@ -1,6 +1,6 @@
 package dev.sqsrouter.ingress;
 
-import dev.sqsrouter.config.QueueAliases;
+import dev.sqsrouter.config.Topology;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -24,7 +24,7 @@ public class IngressBeans implements CamelConfiguration {
             throw new IllegalArgumentException("camel.server.max-body-size=" + maxBodySize + " is below ingress.max-message-bytes="
                     + maxMessageBytes + ": raise it, or bodies the ingress accepts are cut off by the server");
         }
-        return new IngressGate(QueueAliases.from(camelContext.getPropertiesComponent()), maxMessageBytes);
+        return new IngressGate(Topology.of(camelContext).aliases(), maxMessageBytes);
     }
 
     @BindToRegistry("ingressSender")

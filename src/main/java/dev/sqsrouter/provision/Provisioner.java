@@ -1,5 +1,8 @@
 package dev.sqsrouter.provision;
 
+import dev.sqsrouter.config.RelayTopology;
+import dev.sqsrouter.config.S3EventsTopology;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -46,6 +49,52 @@ public class Provisioner {
         CREATED, UPDATED, EXISTS,
         /** The endpoint does not implement bucket notifications and this provisioner was told it is the sandbox. */
         UNSUPPORTED_BY_SANDBOX
+    }
+
+    /** What the provisioning left: the topic, the subscribed queues, the bucket's notifications and their fate. */
+    public record S3EventsProvisioned(String topicArn, List<QueueRef> queues, NotificationConfiguration notifications,
+                                      NotificationsOutcome notificationsOutcome) {
+    }
+
+    /** The relay's queues, each with its dead-letter queue, the failure table and the bucket for large failure bodies. */
+    public void provision(RelayTopology topology) {
+        for (RelayTopology.Queue queue : topology.queues()) {
+            queueWithDeadLetterQueue(queue.queue(), queue.deadLetterQueue(), queue.maxReceiveCount(), queue.visibilityTimeout());
+        }
+        failureTable(topology.failureTable());
+        if (topology.failureBodiesBucket() != null && !topology.failureBodiesBucket().isBlank()) {
+            // where the failure store keeps bodies too large for a DynamoDB item
+            bucket(topology.failureBodiesBucket());
+        }
+    }
+
+    /**
+     * Bucket (and the processors' output buckets), topic with its policy, each queue's dead-letter queue, the queues
+     * with their redrive policy and access policy, subscriptions, and last the bucket's notifications: S3 checks the topic policy when they are put, and sends an s3:TestEvent
+     * through the topic that the subscribed queues should receive.
+     */
+    public S3EventsProvisioned provision(S3EventsTopology topology) {
+        Provisioner provisioner = this;
+        String bucket = topology.bucket();
+        provisioner.bucket(bucket);
+        topology.outputBuckets().forEach(provisioner::bucket);
+        String topicArn = provisioner.topic(topology.topic(), topology::topicPolicy);
+        List<QueueRef> subscribed = new ArrayList<>();
+        for (S3EventsTopology.Queue queue : topology.queues()) {
+            int visibilityTimeout = queue.visibilityTimeout() >= 0 ? queue.visibilityTimeout() : topology.visibilityTimeout();
+            Map<QueueAttributeName, String> attributes = visibilityTimeout < 0 ? Map.of()
+                    : Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout));
+            QueueRef ref = provisioner.queueWithPolicy(queue.queue(),
+                    provisioner.withDeadLetterQueue(attributes, queue.deadLetterQueue(),
+                            queue.maxReceiveCount() > 0 ? queue.maxReceiveCount() : topology.maxReceiveCount()),
+                    queueArn -> S3EventsTopology.queuePolicy(queueArn, topicArn));
+            provisioner.subscription(topicArn, ref);
+            subscribed.add(ref);
+        }
+        List<TopicConfiguration> configurations = topology.topicConfigurations(topicArn);
+        Provisioner.NotificationsOutcome outcome = provisioner.bucketNotifications(bucket, topicArn, configurations);
+        return new S3EventsProvisioned(topicArn, List.copyOf(subscribed),
+                NotificationConfiguration.builder().topicConfigurations(configurations).build(), outcome);
     }
 
     /** A queue as the provisioner left it. */

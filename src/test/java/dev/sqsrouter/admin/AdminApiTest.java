@@ -31,6 +31,12 @@ class AdminApiTest extends IngressTestSupport {
         }
     }
 
+    private static List<String> fieldNames(JsonNode node) {
+        List<String> names = new java.util.ArrayList<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     @Test
     void healthIsUpWhenEveryRouteIsStartedAndDownOtherwise() throws Exception {
         HttpResponse<String> up = admin("GET", "/admin/health");
@@ -43,15 +49,18 @@ class AdminApiTest extends IngressTestSupport {
             assertEquals("CLOSED", json(up).path("breakers").path(route).asText(), route + " in " + up.body());
         }
         assertTrue(json(up).path("breakers").path("ingress").isMissingNode(), "only SQS consumers have breakers");
-        // the held alias is configured without its routes: both of its queues are reported, nothing else
-        List<String> warnings = new java.util.ArrayList<>();
-        json(up).path("warnings").forEach(w -> warnings.add(w.asText()));
-        assertEquals(List.of(
-                "no route of this app consumes " + queue(HELD) + " (relay alias held): unless something else does, what"
-                        + " arrives there waits unseen; add routes/relay-held.yaml (a templatedRoute of fifo-relay)",
-                "no route of this app drains " + deadLetterQueue(HELD) + " (dead-letter queue of relay alias held) into"
-                        + " the failure store; add routes/archive-held.yaml (a templatedRoute of dead-letter-archiver)"),
-                warnings);
+        // every declared queue with the routes this instance runs for it; the held alias is ingress only
+        JsonNode queues = json(up).path("queues");
+        // in name order, relay queues first
+        assertEquals(List.of(HELD, "queue-1", "queue-2", "image-audit", "image-thumbnails"), fieldNames(queues));
+        assertEquals("relay", queues.path("queue-1").path("flow").asText());
+        assertEquals(queue("queue-1"), queues.path("queue-1").path("queue").asText());
+        assertEquals(deadLetterQueue("queue-1"), queues.path("queue-1").path("deadLetterQueue").asText());
+        assertEquals("Started", queues.path("queue-1").path("routes").path("relay-queue-1").asText(), up.body());
+        assertEquals("Started", queues.path("queue-1").path("routes").path("archive-queue-1").asText(), up.body());
+        assertEquals("ingress-only", queues.path(HELD).path("flow").asText());
+        assertEquals(0, queues.path(HELD).path("routes").size(), up.body());
+        assertEquals("Started", queues.path("image-audit").path("routes").path("s3events-image-audit").asText(), up.body());
 
         context.getRouteController().stopRoute("archive-queue-2");
         HttpResponse<String> down = admin("GET", "/admin/health");

@@ -29,8 +29,8 @@ class AdminFailuresTest extends IngressTestSupport {
     @Override
     protected void overrideProperties(Properties properties) {
         super.overrideProperties(properties);
-        properties.setProperty("relay.aliases", properties.getProperty("relay.aliases") + "," + GONE);
-        properties.setProperty("relay." + GONE + ".queue", queue(GONE));
+        properties.setProperty("relay.queues." + GONE + ".queue", queue(GONE));
+        properties.setProperty("relay.queues." + GONE + ".ingress-only", "true");
     }
 
     private HttpResponse<String> admin(String method, String path) {

@@ -352,7 +352,10 @@ public final class RelayBenchmark {
         Main main = Application.newMain();
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties");
         Map<String, String> overrides = new LinkedHashMap<>(Map.ofEntries(
-                Map.entry("camel.main.routes-include-pattern", "file:routes/fifo-relay.yaml,file:routes/relay-queue-1.yaml"),
+                Map.entry("camel.main.routes-include-pattern", "file:routes/fifo-relay.yaml,file:routes/dead-letter-archiver.yaml"),
+                // the relay of queue-1 only (routes start by id below; the archiver is never started)
+                Map.entry("relay.queues.queue-2.ingress-only", "true"),
+                Map.entry("s3events.enabled", "false"),
                 Map.entry("camel.main.auto-startup", "false"),
                 Map.entry("camel.server.enabled", "false"),
                 Map.entry("aws.region", "us-east-1"),
@@ -360,9 +363,9 @@ public final class RelayBenchmark {
                 Map.entry("aws.endpoint.sqs", emulators.sqsEndpoint()),
                 Map.entry("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint()),
                 Map.entry("ingress.api-keys", "bench"),
-                Map.entry("relay.queue-1.queue", queue),
-                Map.entry("relay.queue-1.dead-letter-queue", deadLetterQueue),
-                Map.entry("relay.queue-1.url", sink.url()),
+                Map.entry("relay.queues.queue-1.queue", queue),
+                Map.entry("relay.queues.queue-1.dead-letter-queue", deadLetterQueue),
+                Map.entry("relay.queues.queue-1.url", sink.url()),
                 Map.entry("relay.pollers", Integer.toString(scenario.pollers())),
                 Map.entry("relay.wait-time-seconds", Integer.toString(WAIT_SECONDS))));
         if (failureTable != null) {
@@ -371,9 +374,7 @@ public final class RelayBenchmark {
         overrides.forEach(main::addOverrideProperty);
         main.start();
         try {
-            ConsumerStats stats = main.getCamelContext().getEndpoints().stream()
-                    .filter(e -> e instanceof OrderedSqsEndpoint)
-                    .map(e -> ((OrderedSqsEndpoint) e).getStats()).findFirst().orElseThrow();
+            ConsumerStats stats = ((OrderedSqsEndpoint) main.getCamelContext().getRoute("relay-queue-1").getEndpoint()).getStats();
             return new Relay(main, stats);
         } catch (RuntimeException e) {
             main.stop();

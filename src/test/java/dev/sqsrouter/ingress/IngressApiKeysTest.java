@@ -48,9 +48,11 @@ class IngressApiKeysTest {
                 .queue(queue, Map.of());
         Main main = app(port);
         main.addOverrideProperty("ingress.api-keys", "launch-key");
-        main.addOverrideProperty("relay.queue-1.queue", queue);
+        main.addOverrideProperty("relay.queues.queue-1.queue", queue);
         // the HTTP routes only: the relay's own tests cover the rest
         main.addOverrideProperty("camel.main.routes-include-pattern", "file:routes/ingress.yaml,file:routes/admin.yaml");
+        main.addOverrideProperty("relay.enabled", "false");
+        main.addOverrideProperty("s3events.enabled", "false");
         try {
             main.start();
             HttpClient http = HttpClient.newHttpClient();
@@ -73,6 +75,8 @@ class IngressApiKeysTest {
         main.addOverrideProperty("ingress.api-keys", "");
         main.addOverrideProperty("camel.server.enabled", "false");
         main.addOverrideProperty("camel.main.routes-include-pattern", "false");
+        main.addOverrideProperty("relay.enabled", "false");
+        main.addOverrideProperty("s3events.enabled", "false");
         try {
             main.start();
             assertTrue(main.getCamelContext().isStarted());

@@ -34,8 +34,8 @@ class IngressTest extends IngressTestSupport {
     @Override
     protected void overrideProperties(Properties properties) {
         super.overrideProperties(properties);
-        properties.setProperty("relay.aliases", properties.getProperty("relay.aliases") + "," + PLAIN);
-        properties.setProperty("relay." + PLAIN + ".queue", prefix + "-" + PLAIN);
+        properties.setProperty("relay.queues." + PLAIN + ".queue", prefix + "-" + PLAIN);
+        properties.setProperty("relay.queues." + PLAIN + ".ingress-only", "true");
     }
 
     @Override

@@ -35,9 +35,9 @@ public abstract class IngressTestSupport extends RelayTestSupport {
 
     @Override
     protected void overrideProperties(Properties properties) {
-        properties.setProperty("relay.aliases", String.join(",", ALIASES));
-        properties.setProperty("relay." + HELD + ".queue", queue(HELD));
-        properties.setProperty("relay." + HELD + ".dead-letter-queue", deadLetterQueue(HELD));
+        properties.setProperty("relay.queues." + HELD + ".queue", queue(HELD));
+        properties.setProperty("relay.queues." + HELD + ".dead-letter-queue", deadLetterQueue(HELD));
+        properties.setProperty("relay.queues." + HELD + ".ingress-only", "true");
     }
 
     @Override

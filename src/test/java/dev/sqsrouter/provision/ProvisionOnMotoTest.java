@@ -48,7 +48,7 @@ class ProvisionOnMotoTest {
     void secondRunFindsEverythingTheFirstCreated() {
         S3EventsTopology topology = seedTopology("");
         Provisioner first = provisioner();
-        S3EventsTopology.Provisioned provisioned = topology.provision(first);
+        Provisioner.S3EventsProvisioned provisioned = first.provision(topology);
         String bucket = topology.bucket();
         String topic = topology.topic();
         List<String> queues = topology.queues().stream().map(S3EventsTopology.Queue::queue).toList();
@@ -65,7 +65,7 @@ class ProvisionOnMotoTest {
         assertEquals(Provisioner.NotificationsOutcome.CREATED, provisioned.notificationsOutcome());
 
         Provisioner second = provisioner();
-        topology.provision(second);
+        second.provision(topology);
         assertEquals(first.report().stream().map(line -> line.replace("created ", "exists  ")).toList(), second.report());
         assertEquals(1, sns.listTopicsPaginator(b -> { }).topics().stream()
                 .filter(t -> t.topicArn().endsWith(":" + topic)).count(), "no second topic");
@@ -76,7 +76,7 @@ class ProvisionOnMotoTest {
     @Test
     void onlyTheBucketMayPublishAndOnlyTheTopicMaySend() throws Exception {
         S3EventsTopology topology = seedTopology("");
-        S3EventsTopology.Provisioned provisioned = topology.provision(provisioner());
+        Provisioner.S3EventsProvisioned provisioned = provisioner().provision(topology);
         String topicArn = provisioned.topicArn();
         assertTrue(topicArn.startsWith("arn:aws:sns:us-east-1:" + MotoServer.ACCOUNT + ":"));
 
@@ -116,7 +116,7 @@ class ProvisionOnMotoTest {
     @Test
     void notificationsHaveOneConfigurationPerSuffixWithThePrefix() {
         S3EventsTopology topology = seedTopology("uploads/");
-        S3EventsTopology.Provisioned provisioned = topology.provision(provisioner());
+        Provisioner.S3EventsProvisioned provisioned = provisioner().provision(topology);
 
         GetBucketNotificationConfigurationResponse notifications =
                 s3.getBucketNotificationConfiguration(b -> b.bucket(topology.bucket()));
@@ -142,7 +142,7 @@ class ProvisionOnMotoTest {
                 .topicConfigurations(TopicConfiguration.builder().id("deletions").topicArn(otherTopic)
                         .events(Event.S3_OBJECT_REMOVED).build())));
 
-        S3EventsTopology.Provisioned provisioned = topology.provision(provisioner());
+        Provisioner.S3EventsProvisioned provisioned = provisioner().provision(topology);
         List<TopicConfiguration> all = s3.getBucketNotificationConfiguration(b -> b.bucket(topology.bucket())).topicConfigurations();
         assertEquals(5, all.size());
         assertTrue(all.stream().anyMatch(c -> c.topicArn().equals(otherTopic)), "the other topic's configuration stays");
@@ -154,7 +154,7 @@ class ProvisionOnMotoTest {
         S3EventsTopology fewerSuffixes = new S3EventsTopology(topology.bucket(), topology.topic(), topology.events(),
                 topology.prefix(), List.of("png"), topology.queues(), topology.outputBuckets());
         Provisioner repair = provisioner();
-        S3EventsTopology.Provisioned repaired = fewerSuffixes.provision(repair);
+        Provisioner.S3EventsProvisioned repaired = repair.provision(fewerSuffixes);
 
         assertEquals(Provisioner.NotificationsOutcome.UPDATED, repaired.notificationsOutcome());
         assertTrue(repair.report().stream().anyMatch(line -> line.startsWith("updated subscription") && line.contains("raw delivery off")),
@@ -173,7 +173,7 @@ class ProvisionOnMotoTest {
         S3EventsTopology topology = new S3EventsTopology(seed.bucket(), seed.topic(), seed.events(), seed.prefix(),
                 seed.suffixes(), seed.queues(), Set.of(thumbnails));
         Provisioner provisioner = provisioner();
-        topology.provision(provisioner);
+        provisioner.provision(topology);
         assertEquals(List.of("created bucket " + seed.bucket(), "created bucket " + thumbnails), provisioner.report().subList(0, 2));
         s3.headBucket(b -> b.bucket(thumbnails));
     }
@@ -183,11 +183,11 @@ class ProvisionOnMotoTest {
         S3EventsTopology seed = seedTopology("");
         S3EventsTopology topology = new S3EventsTopology(seed.bucket(), seed.topic(), seed.events(), seed.prefix(),
                 seed.suffixes(), seed.queues(), seed.outputBuckets(), 120);
-        Provisioner.QueueRef queue = topology.provision(provisioner()).queues().get(0);
+        Provisioner.QueueRef queue = provisioner().provision(topology).queues().get(0);
         assertEquals("120", visibilityTimeout(queue));
 
         sqs.setQueueAttributes(b -> b.queueUrl(queue.url()).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "5")));
-        topology.provision(provisioner());
+        provisioner().provision(topology);
         assertEquals("120", visibilityTimeout(queue));
     }
 
@@ -196,7 +196,7 @@ class ProvisionOnMotoTest {
         S3EventsTopology seed = seedTopology("");
         S3EventsTopology topology = new S3EventsTopology(seed.bucket(), seed.topic(), seed.events(), seed.prefix(),
                 seed.suffixes(), seed.queues(), seed.outputBuckets(), -1, 3);
-        List<Provisioner.QueueRef> queues = topology.provision(provisioner()).queues();
+        List<Provisioner.QueueRef> queues = provisioner().provision(topology).queues();
         for (int i = 0; i < queues.size(); i++) {
             String deadLetterQueue = topology.queues().get(i).deadLetterQueue();
             String deadLetterUrl = sqs.getQueueUrl(b -> b.queueName(deadLetterQueue)).queueUrl();

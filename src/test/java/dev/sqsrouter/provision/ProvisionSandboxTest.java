@@ -42,8 +42,8 @@ class ProvisionSandboxTest {
         assertEquals(List.of("ObjectCreated:Put", "ObjectCreated:CompleteMultipartUpload"), topology.events());
         assertEquals("", topology.prefix());
         assertEquals(List.of("jpeg", "jpg", "png", "gif"), topology.suffixes());
-        assertEquals(List.of(new S3EventsTopology.Queue("image-thumbnails", "image-thumbnails"),
-                new S3EventsTopology.Queue("image-audit", "image-audit")), topology.queues());
+        assertEquals(List.of("image-thumbnails <- image-thumbnails (thumbnail)", "image-audit <- image-audit (audit)"),
+                topology.queues().stream().map(q -> q.name() + " <- " + q.queue() + " (" + q.processor() + ")").toList());
         assertEquals("image-thumbnails-dlq", topology.queues().get(0).deadLetterQueue());
         assertEquals(5, topology.maxReceiveCount());
         assertEquals(Set.of(), topology.outputBuckets(), "thumbnails go to the source bucket");
@@ -53,23 +53,24 @@ class ProvisionSandboxTest {
     @Test
     void aQueueMayHaveAnSqsNameOfItsOwnAVisibilityTimeoutAndTheThumbnailBucketIsProvisionedToo() {
         Properties overrides = new Properties();
-        overrides.setProperty("s3events.image-audit.queue", "audit-events");
+        overrides.setProperty("s3events.queues.image-audit.queue", "audit-events");
         overrides.setProperty("s3events.thumbnail.bucket", "thumbnails");
         overrides.setProperty("s3events.visibility-timeout", "90");
         S3EventsTopology topology = S3EventsTopology.from(properties(overrides));
         assertEquals(90, topology.visibilityTimeout());
-        // the dead-letter queue is configured on its own (s3events.image-audit.dead-letter-queue)
-        assertEquals(new S3EventsTopology.Queue("image-audit", "audit-events", "image-audit-dlq"), topology.queues().get(1));
+        // the dead-letter queue is configured on its own (s3events.queues.image-audit.dead-letter-queue)
+        assertEquals("audit-events", topology.queues().get(1).queue());
+        assertEquals("image-audit-dlq", topology.queues().get(1).deadLetterQueue());
         assertEquals(Set.of("thumbnails"), topology.outputBuckets());
     }
 
     @Test
     void configurationThatS3OrSnsWouldRefuseFailsFastWithWhatToFix() {
         Properties fifo = new Properties();
-        fifo.setProperty("s3events.image-audit.queue", "audit.fifo");
+        fifo.setProperty("s3events.queues.image-audit.queue", "audit.fifo");
         IllegalArgumentException fifoRefused = assertThrows(IllegalArgumentException.class,
                 () -> S3EventsTopology.from(properties(fifo)));
-        assertTrue(fifoRefused.getMessage().contains("s3events.image-audit.queue is a FIFO queue"), fifoRefused.getMessage());
+        assertTrue(fifoRefused.getMessage().contains("s3events.queues.image-audit.queue is a FIFO queue"), fifoRefused.getMessage());
 
         Properties overlapping = new Properties();
         overlapping.setProperty("s3events.suffixes", "png,.png");
@@ -88,7 +89,7 @@ class ProvisionSandboxTest {
     void onTheSandboxNotificationsAreReportedAsSkippedAndTheRestIsIdempotent() {
         S3EventsTopology topology = topology();
         Provisioner first = provisioner(true);
-        S3EventsTopology.Provisioned provisioned = topology.provision(first);
+        Provisioner.S3EventsProvisioned provisioned = first.provision(topology);
         assertEquals(Provisioner.NotificationsOutcome.UNSUPPORTED_BY_SANDBOX, provisioned.notificationsOutcome());
         String skipped = "skipped notifications " + topology.bucket() + " -> " + topology.topic()
                 + " (this S3 endpoint does not implement bucket notifications; the sandbox emits the events from the same topology)";
@@ -105,14 +106,14 @@ class ProvisionSandboxTest {
                 skipped), first.report());
 
         Provisioner second = provisioner(true);
-        topology.provision(second);
+        second.provision(topology);
         assertEquals(first.report().stream().map(l -> l.replace("created ", "exists  ")).toList(), second.report());
     }
 
     @Test
     void elsewhereAnS3WithoutBucketNotificationsIsAnError() {
         S3EventsTopology topology = topology();
-        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> topology.provision(provisioner(false)));
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> provisioner(false).provision(topology));
         assertTrue(refused.getMessage().contains("does not implement bucket notifications"), refused.getMessage());
         assertTrue(refused.getMessage().contains("provision.sandbox=true"), refused.getMessage());
     }

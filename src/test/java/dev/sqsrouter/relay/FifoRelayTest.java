@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
-import dev.sqsrouter.admin.UnconsumedQueues;
+import dev.sqsrouter.config.Topology;
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
 import dev.sqsrouter.sandbox.SampleResponseServer;
@@ -26,8 +26,23 @@ import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 class FifoRelayTest extends RelayTestSupport {
 
     @Test
-    void theShippedRoutesConsumeEveryConfiguredQueueAndDeadLetterQueue() {
-        assertEquals(List.of(), UnconsumedQueues.find(context));
+    void everyDeclaredQueueAndDeadLetterQueueIsConsumedByARouteFromItsTemplate() {
+        // one block per queue in application.properties: no route file names a queue
+        java.util.Set<String> consumed = new java.util.TreeSet<>();
+        context.getRoutes().forEach(route -> {
+            if (route.getEndpoint() instanceof org.apache.camel.component.aws2.sqs.Sqs2Endpoint endpoint) {
+                consumed.add(route.getRouteId() + " <- " + endpoint.getConfiguration().getQueueName());
+            }
+        });
+        assertEquals(new java.util.TreeSet<>(List.of(
+                "relay-queue-1 <- " + queue("queue-1"), "archive-queue-1 <- " + deadLetterQueue("queue-1"),
+                "relay-queue-2 <- " + queue("queue-2"), "archive-queue-2 <- " + deadLetterQueue("queue-2"),
+                "s3events-image-thumbnails <- " + s3EventQueue("image-thumbnails"),
+                "archive-image-thumbnails <- " + s3EventDeadLetterQueue("image-thumbnails"),
+                "s3events-image-audit <- " + s3EventQueue("image-audit"),
+                "archive-image-audit <- " + s3EventDeadLetterQueue("image-audit"))), consumed);
+        assertEquals(List.of("queue-1", "queue-2"),
+                Topology.of(context).relay().queues().stream().map(q -> q.alias()).toList());
     }
 
     @Test

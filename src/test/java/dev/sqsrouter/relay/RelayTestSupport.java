@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public abstract class RelayTestSupport extends AppTestSupport {
 
     private static final AtomicInteger TEST_NUMBER = new AtomicInteger();
-    /** The S3 event queues of application.properties (s3events.queues), consumed by the routes as shipped. */
+    /** The S3 event queues of application.properties (s3events.queues.<name>), consumed by the routes as shipped. */
     protected static final List<String> S3_EVENT_QUEUES = List.of("image-thumbnails", "image-audit");
     /** An API key the app accepts in tests (one of two, so that the check runs over several keys). */
     protected static final String API_KEY = "test-key-2";
@@ -92,9 +92,9 @@ public abstract class RelayTestSupport extends AppTestSupport {
         properties.setProperty("failures.table", failureTable());
         properties.setProperty("failures.large-body-bucket", FAILURE_BODIES_BUCKET);
         for (String alias : List.of("queue-1", "queue-2")) {
-            properties.setProperty("relay." + alias + ".queue", queue(alias));
-            properties.setProperty("relay." + alias + ".dead-letter-queue", deadLetterQueue(alias));
-            properties.setProperty("relay." + alias + ".url", target.url());
+            properties.setProperty("relay.queues." + alias + ".queue", queue(alias));
+            properties.setProperty("relay.queues." + alias + ".dead-letter-queue", deadLetterQueue(alias));
+            properties.setProperty("relay.queues." + alias + ".url", target.url());
         }
         // short waits so that tests (and context shutdown) are quick
         properties.setProperty("relay.wait-time-seconds", "1");
@@ -109,8 +109,8 @@ public abstract class RelayTestSupport extends AppTestSupport {
         // the app as shipped consumes the S3 event queues and their dead-letter queues too: queues of this test, and
         // short polls
         for (String name : S3_EVENT_QUEUES) {
-            properties.setProperty("s3events." + name + ".queue", s3EventQueue(name));
-            properties.setProperty("s3events." + name + ".dead-letter-queue", s3EventDeadLetterQueue(name));
+            properties.setProperty("s3events.queues." + name + ".queue", s3EventQueue(name));
+            properties.setProperty("s3events.queues." + name + ".dead-letter-queue", s3EventDeadLetterQueue(name));
         }
         properties.setProperty("s3events.wait-time-seconds", "1");
         overrideProperties(properties);

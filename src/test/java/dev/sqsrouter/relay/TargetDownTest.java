@@ -22,7 +22,7 @@ class TargetDownTest extends RelayTestSupport {
 
     @Override
     protected void overrideProperties(Properties properties) {
-        properties.setProperty("relay.queue-1.url", "http://127.0.0.1:" + downPort + "/");
+        properties.setProperty("relay.queues.queue-1.url", "http://127.0.0.1:" + downPort + "/");
         properties.setProperty("relay.breaker.threshold", "2");
         properties.setProperty("relay.breaker.open-seconds", "2");
         // far from the dead-letter queue: this test is about not losing and not reordering

@@ -28,7 +28,7 @@ class TargetOutageTest extends RelayTestSupport {
 
     @Override
     protected void overrideProperties(Properties properties) {
-        properties.setProperty("relay.queue-1.url", "http://127.0.0.1:" + downPort + "/");
+        properties.setProperty("relay.queues.queue-1.url", "http://127.0.0.1:" + downPort + "/");
         // one breaker period is a second here (30 s as shipped); the redrive count stays the shipped 5
         properties.setProperty("relay.breaker.threshold", "2");
         properties.setProperty("relay.breaker.open-seconds", "1");

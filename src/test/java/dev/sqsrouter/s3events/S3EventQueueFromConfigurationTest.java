@@ -11,17 +11,18 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
-/** A queue with an existing processor is a route file and two properties: no code. */
+/** A queue with an existing processor is one block of configuration: no route file, no code. */
 class S3EventQueueFromConfigurationTest extends S3EventsTestSupport {
 
     private static final String INDEX = "image-index";
 
     @Override
     protected void overrideS3EventsProperties(Properties properties) {
-        properties.setProperty("camel.main.routes-include-pattern", "file:routes/*.yaml,classpath:s3events/routes/*.yaml");
-        properties.setProperty("s3events.queues", "image-thumbnails,image-audit," + INDEX);
-        properties.setProperty("s3events." + INDEX + ".queue", s3Queue(INDEX));
-        properties.setProperty("s3events." + INDEX + ".processor", "audit");
+        // the whole declaration: its queue, its processor, and a filter of its own (every ObjectCreated event, any suffix)
+        properties.setProperty("s3events.queues." + INDEX + ".queue", s3Queue(INDEX));
+        properties.setProperty("s3events.queues." + INDEX + ".processor", "audit");
+        properties.setProperty("s3events.queues." + INDEX + ".events", "ObjectCreated:*");
+        properties.setProperty("s3events.queues." + INDEX + ".suffixes", "");
     }
 
     @Override

@@ -42,7 +42,7 @@ class S3SandboxUploadTest extends S3EventsTestSupport {
                 List.of(new S3EventsTopology.Queue(THUMBNAILS, s3Queue(THUMBNAILS)), new S3EventsTopology.Queue(AUDIT, s3Queue(AUDIT))),
                 Set.of());
         Provisioner provisioner = new Provisioner(sqs, dynamoDb, s3, AwsTestClients.sns(emulators.snsEndpoint()), true);
-        emulators.s3Notifications().configure(bucket, topology.provision(provisioner).notifications());
+        emulators.s3Notifications().configure(bucket, provisioner.provision(topology).notifications());
     }
 
     @Test

@@ -27,6 +27,19 @@ public final class Sandbox {
     private Sandbox() {
     }
 
+    /** The keys of the configuration file the app reads (the working directory's, else the packaged one). */
+    private static java.util.Set<String> declaredKeys() throws java.io.IOException {
+        java.util.Properties properties = new java.util.Properties();
+        Path file = Path.of("application.properties");
+        try (java.io.InputStream in = Files.exists(file) ? Files.newInputStream(file)
+                : Sandbox.class.getClassLoader().getResourceAsStream("application.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        }
+        return properties.stringPropertyNames();
+    }
+
     public static void main(String[] args) throws Exception {
         int sqsPort = port("sandbox.sqs-port", 9324);
         int dynamoDbPort = port("sandbox.dynamodb-port", 8001);
@@ -45,8 +58,12 @@ public final class Sandbox {
         System.setProperty("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
         System.setProperty("aws.endpoint.s3", emulators.s3Endpoint());
         System.setProperty("aws.endpoint.sns", emulators.snsEndpoint());
-        setIfAbsent("relay.queue-1.url", responseServer.url());
-        setIfAbsent("relay.queue-2.url", responseServer.url());
+        // every relay queue declared in the configuration answers through the sandbox's response server
+        for (String key : declaredKeys()) {
+            if (key.matches("relay\\.queues\\.[^.]+\\.url")) {
+                setIfAbsent(key, responseServer.url());
+            }
+        }
         setIfAbsent("s3events.audit.url", responseServer.url());
 
         Main main = Application.newMain();
@@ -55,9 +72,9 @@ public final class Sandbox {
             public void beforeStart(BaseMainSupport starting) {
                 CamelContext context = starting.getCamelContext();
                 Provisioner provisioner = Application.provisioner(context);
-                RelayTopology.from(context.getPropertiesComponent()).provision(provisioner);
+                provisioner.provision(RelayTopology.from(context.getPropertiesComponent()));
                 S3EventsTopology s3Topology = S3EventsTopology.from(context.getPropertiesComponent());
-                S3EventsTopology.Provisioned s3Events = s3Topology.provision(provisioner);
+                Provisioner.S3EventsProvisioned s3Events = provisioner.provision(s3Topology);
                 provisioner.report().forEach(line -> System.out.println("sandbox: " + line));
                 if (s3Events.notificationsOutcome() == Provisioner.NotificationsOutcome.UNSUPPORTED_BY_SANDBOX) {
                     // S3Proxy does not take PutBucketNotificationConfiguration: hand the same configuration to its emitter

@@ -204,7 +204,7 @@ class SandboxS3EventsTest {
         String bucket = name("images");
         S3EventsTopology topology = topology(bucket, prefix, name("imageAdded"));
         Provisioner provisioner = new Provisioner(sqs, AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint()), s3, sns, true);
-        S3EventsTopology.Provisioned provisioned = topology.provision(provisioner);
+        Provisioner.S3EventsProvisioned provisioned = provisioner.provision(topology);
         assertEquals(Provisioner.NotificationsOutcome.UNSUPPORTED_BY_SANDBOX, provisioned.notificationsOutcome());
         emulators.s3Notifications().configure(bucket, provisioned.notifications());
         return new Fixture(bucket, topology.topic(), provisioned.topicArn(),

@@ -77,8 +77,24 @@ public final class Application {
                 ((Main) started).completed();
             }
         });
-        int run = main.run(new String[0]);
-        return exitCode[0] != 0 ? exitCode[0] : run;
+        try {
+            int run = main.run(new String[0]);
+            return exitCode[0] != 0 ? exitCode[0] : run;
+        } catch (Exception e) {
+            // a configuration mistake found while the beans are made: what to fix, not a stack trace
+            System.err.println("provision failed: " + configurationMistake(e));
+            return 1;
+        }
+    }
+
+    /** The message of the IllegalArgumentException (a configuration mistake) behind e, else e itself. */
+    static String configurationMistake(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof IllegalArgumentException) {
+                return cause.getMessage();
+            }
+        }
+        return e.toString();
     }
 
     /**

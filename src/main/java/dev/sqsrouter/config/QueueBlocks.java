@@ -34,7 +34,7 @@ final class QueueBlocks {
     /** The blocks under prefix (without its trailing dot), in name order; every key must be one of the settings. */
     static QueueBlocks read(PropertiesComponent properties, String prefix, Set<String> settings) {
         Map<String, Set<String>> keysByBlock = new LinkedHashMap<>();
-        for (String key : new TreeSet<>(allKeys(properties))) {
+        for (String key : allKeys(properties)) {
             if (!key.startsWith(prefix + ".")) {
                 continue;
             }
@@ -124,18 +124,23 @@ final class QueueBlocks {
     }
 
     private static Set<String> allKeys(PropertiesComponent properties) {
-        Set<String> keys = new LinkedHashSet<>(properties.loadProperties().stringPropertyNames());
+        // the files' keys in file order (Camel keeps it), then the rest sorted, so that the order is always the same
+        Set<String> keys = new LinkedHashSet<>();
+        Properties loaded = properties.loadProperties();
+        loaded.keySet().forEach(key -> keys.add(key.toString()));
+        Set<String> extra = new TreeSet<>();
         // a block may also be declared with -D on the command line (the environment only overrides values: its names
         // cannot be read back into keys, queue-1 and queue_1 look the same there)
-        keys.addAll(System.getProperties().stringPropertyNames());
+        extra.addAll(System.getProperties().stringPropertyNames());
         // properties added by a test or by code, which not every Camel version lists among the loaded ones
         if (properties instanceof org.apache.camel.component.properties.PropertiesComponent component) {
-            for (Properties extra : new Properties[] {component.getInitialProperties(), component.getOverrideProperties()}) {
-                if (extra != null) {
-                    keys.addAll(extra.stringPropertyNames());
+            for (Properties added : new Properties[] {component.getInitialProperties(), component.getOverrideProperties()}) {
+                if (added != null) {
+                    extra.addAll(added.stringPropertyNames());
                 }
             }
         }
+        keys.addAll(extra);
         return keys;
     }
 }

@@ -37,11 +37,11 @@ class TopologyTest {
                         "queue-2 -> queue-2.fifo (queue-2-dlq.fifo) -> http://127.0.0.1:8000/"),
                 topology.relay().queues().stream().map(q -> q.alias() + " -> " + q.queue() + " (" + q.deadLetterQueue()
                         + ") -> " + q.target()).toList());
-        assertEquals(List.of("image-audit:audit", "image-thumbnails:thumbnail"),
+        assertEquals(List.of("image-thumbnails:thumbnail", "image-audit:audit"),
                 topology.s3Events().orElseThrow().queues().stream().map(q -> q.name() + ":" + q.processor()).toList());
         assertEquals(Map.of("queue-1", "queue-1.fifo", "queue-2", "queue-2.fifo"), topology.aliases().queues());
-        // blocks come in name order, relay queues first
-        assertEquals(List.of("archive-queue-1", "archive-queue-2", "archive-image-audit", "archive-image-thumbnails"),
+        // blocks come in the order of the file, relay queues first
+        assertEquals(List.of("archive-queue-1", "archive-queue-2", "archive-image-thumbnails", "archive-image-audit"),
                 topology.deadLettered().stream().map(Topology.DeadLettered::archiveRouteId).toList());
     }
 

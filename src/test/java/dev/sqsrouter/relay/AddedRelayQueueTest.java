@@ -54,7 +54,7 @@ class AddedRelayQueueTest extends IngressTestSupport {
         PropertiesComponent component = configuration.getPropertiesComponent();
         component.setLocation("classpath:application.properties");
         component.setOverrideProperties(properties);
-        new Provisioner(sqs, dynamoDb).provision(RelayTopology.from(component));
+        new Provisioner(sqs, dynamoDb, failureBodiesS3, null, false).provision(RelayTopology.from(component));
     }
 
     @AfterEach

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.Properties;
 
+import dev.sqsrouter.provision.Provisioner;
+import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -21,6 +23,7 @@ class S3EventQueueFromConfigurationTest extends S3EventsTestSupport {
         // the whole declaration: its queue, its processor, and a filter of its own (every ObjectCreated event, any suffix)
         properties.setProperty("s3events.queues." + INDEX + ".queue", s3Queue(INDEX));
         properties.setProperty("s3events.queues." + INDEX + ".processor", "audit");
+        properties.setProperty("s3events.queues." + INDEX + ".dead-letter-queue", s3Queue(INDEX) + "-dlq");
         properties.setProperty("s3events.queues." + INDEX + ".events", "ObjectCreated:*");
         properties.setProperty("s3events.queues." + INDEX + ".suffixes", "");
     }
@@ -28,7 +31,9 @@ class S3EventQueueFromConfigurationTest extends S3EventsTestSupport {
     @Override
     protected void provision(Properties properties) {
         super.provision(properties);
-        sqs.createQueue(b -> b.queueName(s3Queue(INDEX)).attributes(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "20")));
+        Provisioner provisioner = new Provisioner(sqs, dynamoDb);
+        provisioner.queue(s3Queue(INDEX), provisioner.withDeadLetterQueue(Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, "20"),
+                s3Queue(INDEX) + "-dlq", 5));
     }
 
     @Test
@@ -42,5 +47,10 @@ class S3EventQueueFromConfigurationTest extends S3EventsTestSupport {
         assertEquals(1, target.received().size(), () -> "posted: " + target.received());
         assertTrue(target.received().get(0).contains("\"key\":\"docs/read me.txt\""), target.received().get(0));
         assertTrue(target.received().get(0).contains("\"eventName\":\"ObjectCreated:Copy\""), target.received().get(0));
+        // its routes come from the templates: the queue's, and the archiver of its dead-letter queue
+        assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus("s3events-" + INDEX));
+        assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus("archive-" + INDEX));
+        assertTrue(context.getRoute("archive-" + INDEX).getEndpoint().getEndpointUri().contains(s3Queue(INDEX) + "-dlq"),
+                context.getRoute("archive-" + INDEX).getEndpoint().getEndpointUri());
     }
 }

@@ -65,7 +65,7 @@ class DeployArtifactsTest {
     void relayQueuesTakeTheMessagesTheIngressSends() throws IOException {
         // every FIFO queue of the template is a relay queue or its dead-letter queue
         java.util.Properties shipped = new java.util.Properties();
-        try (var in = Files.newInputStream(Path.of("src", "main", "resources", "application.properties"))) {
+        try (var in = Files.newInputStream(Path.of("application.properties"))) {
             shipped.load(in);
         }
         String maxMessageBytes = shipped.getProperty("ingress.max-message-bytes").trim();

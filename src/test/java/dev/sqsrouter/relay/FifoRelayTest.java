@@ -15,6 +15,7 @@ import java.util.stream.IntStream;
 import dev.sqsrouter.admin.UnconsumedQueues;
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
+import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.sandbox.SampleResponseServer;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -183,6 +184,25 @@ class FifoRelayTest extends RelayTestSupport {
             assertNull(request.header("Authorization"));
             assertNull(request.header("CamelHttpPath"));
         }
+    }
+
+    @Test
+    void messageAttributesCannotSteerTheFailureRecordWrite() {
+        // a table the write could be steered to, were the aws2-ddb headers taken from the message
+        String decoy = failureTable() + "-decoy";
+        new Provisioner(sqs, dynamoDb).failureTable(decoy);
+        sqs.sendMessage(b -> b.queueUrl(url(queue("queue-1"))).messageBody("not json, parked as malformed")
+                .messageGroupId("s").messageDeduplicationId("steer-1")
+                .messageAttributes(Map.of(
+                        "CamelAwsDdbTableName", text(decoy),
+                        "CamelAwsDdbOperation", text("DeleteTable"),
+                        "CamelAwsDdbReturnValues", text("ALL_OLD"))));
+
+        await().atMost(30, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
+        List<FailureRecord> records = failures("queue-1", "s");
+        assertEquals(1, records.size());
+        assertEquals(FailureClass.MALFORMED, records.get(0).failureClass());
+        assertEquals(0, dynamoDb.scan(b -> b.tableName(decoy)).count(), "nothing written to the decoy table");
     }
 
     @Test

@@ -3,7 +3,7 @@ package dev.sqsrouter.failure;
 /**
  * The target answered and refused the message (status_code != 200, or a 4xx other than 408/429), or what the
  * message names cannot be processed (an S3 object that is gone, too large, not an image): a decision, not an
- * accident, so it is parked (dead-letter queue where the flow has one, and failure store) rather than retried.
+ * accident, so it is parked (once, in the failure store) rather than retried.
  */
 public class BusinessFailureException extends RuntimeException {
 

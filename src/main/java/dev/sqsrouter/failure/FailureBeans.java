@@ -1,21 +1,20 @@
 package dev.sqsrouter.failure;
 
 import dev.sqsrouter.sqs.OrderedSqsComponent;
-import org.apache.camel.CamelContext;
-import org.apache.camel.model.Model;
-import dev.sqsrouter.sqs.OrderedSqsComponent;
-import org.apache.camel.CamelContext;
-import org.apache.camel.model.Model;
 import java.time.Clock;
 
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.model.Model;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** The failure store and what writes to it (parking, the dead-letter archiver), the failure policy every flow names, and the ordered SQS component. */
+/**
+ * The failure policy every flow names, the failure channel it parks through, the store and what builds its records
+ * (parking, the dead-letter archiver), and the ordered SQS component.
+ */
 public class FailureBeans implements CamelConfiguration {
 
     @PropertyInject(value = "failures.table", defaultValue = "sqs-router-failures")
@@ -32,6 +31,10 @@ public class FailureBeans implements CamelConfiguration {
         if (model.getRouteConfigurationDefinition(FailurePolicy.ID) == null) {
             camelContext.addRoutes(new FailurePolicy());
         }
+        if (model.getRouteDefinition(FailureChannel.ROUTE_ID) == null) {
+            // bodies too large for a DynamoDB item are kept whole in the bucket; the item points to them
+            camelContext.addRoutes(new FailureChannel(failureTable, largeBodyBucket, largeBodyThresholdBytes));
+        }
     }
 
     @BindToRegistry(OrderedSqsComponent.SCHEME)
@@ -40,14 +43,13 @@ public class FailureBeans implements CamelConfiguration {
     }
 
     @BindToRegistry("failureStore")
-    public FailureStore failureStore(DynamoDbClient dynamoDbClient, S3Client s3Client) {
-        // bodies too large for a DynamoDB item are kept whole in the bucket; the item points to them
-        return new FailureStore(dynamoDbClient, failureTable, s3Client, largeBodyBucket, largeBodyThresholdBytes);
+    public FailureStore failureStore(CamelContext camelContext, DynamoDbClient dynamoDbClient, S3Client s3Client) {
+        return new FailureStore(dynamoDbClient, failureTable, s3Client, camelContext.createProducerTemplate());
     }
 
     @BindToRegistry("failureParking")
-    public FailureParking failureParking(FailureStore failureStore, SqsClient sqsClient) {
-        return new FailureParking(failureStore, sqsClient, Clock.systemUTC());
+    public FailureParking failureParking() {
+        return new FailureParking(Clock.systemUTC());
     }
 
     @BindToRegistry("deadLetterArchiver")

@@ -8,15 +8,17 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
  * The relay's outcome table as Camel error handling; YAML routes name it with routeConfigurationId so that flows
- * are edited without touching failure handling.
+ * are edited without touching failure handling. What is parked goes to the failure channel ({@value FailureChannel#URI}),
+ * the route that writes its record once; if that write fails, the exception replaces the handled one and the message
+ * stays in SQS.
  * <ul>
- * <li>malformed message: failure store, then handled (deleted)</li>
- * <li>business failure (status_code != 200, or 4xx other than 408/429): failure store + dead-letter queue, then
- * handled (deleted)</li>
+ * <li>malformed message: a MALFORMED record, then handled (deleted)</li>
+ * <li>business failure (status_code != 200, or 4xx other than 408/429): a BUSINESS record, then handled (deleted); the
+ * dead-letter queue is not involved (it holds what SQS redrives)</li>
  * <li>anything else (refused, timeout, 5xx, 408, 429, the store failing): left on the exchange, so the consumer holds
  * the message and its group in flight and retries it in place with backoff</li>
  * <li>on the consumer's last attempt of a message that kept failing while the target answered others (a poison
- * message): failure store as POISON, then handled (deleted)</li>
+ * message): a POISON record, then handled (deleted)</li>
  * </ul>
  */
 public class FailurePolicy extends RouteConfigurationBuilder {
@@ -29,25 +31,29 @@ public class FailurePolicy extends RouteConfigurationBuilder {
                 .onException(MalformedMessageException.class)
                     .handled(true)
                     .log(LoggingLevel.WARN, "${routeId}: malformed message ${exchangeProperty[sqsrouter.message].messageId()} parked: ${exception.message}")
-                    .bean("failureParking", "parkMalformed")
+                    .bean("failureParking", "malformed")
+                    .to(FailureChannel.URI)
                 .end()
                 .onException(BusinessFailureException.class)
                     .handled(true)
                     .log(LoggingLevel.WARN, "${routeId}: business failure of ${exchangeProperty[sqsrouter.message].messageId()} parked: ${exception.message}")
-                    .bean("failureParking", "parkBusinessFailure")
+                    .bean("failureParking", "businessFailure")
+                    .to(FailureChannel.URI)
                 .end()
                 .onException(HttpOperationFailedException.class)
                     .onWhen(FailurePolicy::isBusinessRefusal)
                     .handled(true)
                     .log(LoggingLevel.WARN, "${routeId}: business failure of ${exchangeProperty[sqsrouter.message].messageId()} parked: HTTP ${exception.statusCode}")
-                    .bean("failureParking", "parkBusinessFailure")
+                    .bean("failureParking", "businessFailure")
+                    .to(FailureChannel.URI)
                 .end()
                 // the consumer's last attempt of a message that kept failing while the target answered others
                 .onException(Exception.class)
                     .onWhen(exchangeProperty(OrderedSqsConsumer.LAST_ATTEMPT).isEqualTo(true))
                     .handled(true)
                     .log(LoggingLevel.WARN, "${routeId}: ${exchangeProperty[sqsrouter.message].messageId()} parked after ${exchangeProperty[sqsrouter.attempt]} attempts failed while the target answered other messages: ${exception.message}")
-                    .bean("failureParking", "parkPoison")
+                    .bean("failureParking", "poison")
+                    .to(FailureChannel.URI)
                 .end()
                 // transient: no retry here; the consumer retries in place, holding the message and its group in flight
                 .onException(Exception.class)

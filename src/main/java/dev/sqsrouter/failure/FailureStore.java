@@ -4,7 +4,6 @@ import java.net.URLEncoder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -12,11 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.camel.CamelExecutionException;
+import org.apache.camel.ProducerTemplate;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -27,18 +25,20 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * The DynamoDB table an administrator works from: every failed message, keyed pk = queue#group, sk = sequence, so
- * that one group's failures list in order. Writes are conditional, so a redelivered message never makes a second
- * record. Each record has a status (OPEN, then REPLAYED or DISCARDED) that only moves on from OPEN, by a conditional
- * update, so that two administrators cannot replay or discard the same record twice.
+ * that one group's failures list in order. Records are written through the failure channel route
+ * ({@link FailureChannel}: aws2-ddb's conditional PutItem, so a redelivered message never makes a second record); this
+ * class reads them, and moves a record's status (OPEN, then REPLAYED or DISCARDED) by a conditional update, so that two
+ * administrators cannot replay or discard the same record twice.
  * <p>
  * A DynamoDB item holds at most 400 KB and an SQS message up to 1 MiB: a body larger than the threshold is kept whole
  * in an S3 bucket, under a key derived from the record's pk and sk (so a redelivery writes the same object again), and
  * the item holds a pointer to it ({@code bodyRef} = s3://bucket/key), the body's size in bytes and a short preview.
  * Reading a record fetches such a body back, so that a listing shows it and a replay sends it whole.
+ * <p>
+ * Reads, queries and status updates stay on the SDK: the admin API and the archiver ask from Java and need key-condition,
+ * update and condition expressions, which aws2-ddb's operations (legacy KeyConditions, AttributeUpdates) do not take.
  */
 public class FailureStore {
-
-    private static final Logger LOG = LoggerFactory.getLogger(FailureStore.class);
 
     /** Answers are cut to this many characters; the item stays far below DynamoDB's 400 KB. */
     public static final int MAX_ANSWER_CHARS = 4096;
@@ -53,40 +53,25 @@ public class FailureStore {
     public static final int MAX_LARGE_BODY_THRESHOLD_BYTES = 409_600;
     /** Characters of a body kept in the item, as a preview, when the body itself is in S3. */
     public static final int PREVIEW_CHARS = 1024;
-    /** Characters of the reason and the answer in a reduced record (see {@link #record(FailureRecord)}). */
+    /** Characters of the reason and the answer in a reduced record (see {@link FailureChannel}). */
     static final int REDUCED_TEXT_CHARS = 512;
 
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final S3Client s3;
-    private final String bodyBucket;
-    private final int largeBodyThresholdBytes;
+    private final ProducerTemplate channel;
 
-    /** A store that keeps every body in its item: bodies too large for an item cannot be recorded. */
-    public FailureStore(DynamoDbClient dynamoDb, String table) {
-        this(dynamoDb, table, null, null, DEFAULT_LARGE_BODY_THRESHOLD_BYTES);
+    /** A store that reads only: records, and bodies kept in S3 when s3 is not null. */
+    public FailureStore(DynamoDbClient dynamoDb, String table, S3Client s3) {
+        this(dynamoDb, table, s3, null);
     }
 
-    /**
-     * A store that keeps bodies of more than largeBodyThresholdBytes (UTF-8) in the S3 bucket bodyBucket (0 = every
-     * body); s3 null or bodyBucket blank: every body in its item.
-     */
-    public FailureStore(DynamoDbClient dynamoDb, String table, S3Client s3, String bodyBucket, int largeBodyThresholdBytes) {
-        if (largeBodyThresholdBytes < 0 || largeBodyThresholdBytes > MAX_LARGE_BODY_THRESHOLD_BYTES) {
-            throw new IllegalArgumentException("failures.large-body-threshold-bytes must be between 0 and "
-                    + MAX_LARGE_BODY_THRESHOLD_BYTES + " (a DynamoDB item holds 400 KB), not " + largeBodyThresholdBytes);
-        }
-        boolean withBucket = s3 != null && bodyBucket != null && !bodyBucket.isBlank();
+    /** A store that writes through the failure channel route ({@value FailureChannel#URI}) with the given template. */
+    public FailureStore(DynamoDbClient dynamoDb, String table, S3Client s3, ProducerTemplate channel) {
         this.dynamoDb = dynamoDb;
         this.table = table;
-        this.s3 = withBucket ? s3 : null;
-        this.bodyBucket = withBucket ? bodyBucket.trim() : null;
-        this.largeBodyThresholdBytes = largeBodyThresholdBytes;
-    }
-
-    /** The bucket large bodies go to, or null when every body stays in its item. */
-    public String bodyBucket() {
-        return bodyBucket;
+        this.s3 = s3;
+        this.channel = channel;
     }
 
     public String table() {
@@ -94,96 +79,24 @@ public class FailureStore {
     }
 
     /**
-     * Writes the record unless one for the same message is there already. A body over the threshold is written to S3
-     * first (same key, same bytes on every delivery), then the item that points to it, so that no item ever points to
-     * an object that is not there.
-     * <p>
-     * DynamoDB refuses some writes for good: a ValidationException (an item over 400 KB, an attribute over its
-     * limit) will be the same on every attempt, and the consumer would retry the message in place for hours, holding
-     * its group, and the archiver would fail on it too. Such a refusal is answered with a reduced record: the body in
-     * S3 whatever its size, the reason and the answer cut to {@value #REDUCED_TEXT_CHARS} characters, and a note of
-     * what DynamoDB said; the message is then deleted with the whole body recorded. Only if even that is refused
-     * (or no bucket is configured for the body) is {@link FailureStorePermanentException} thrown, logged as an error:
-     * the message then stays in SQS (never deleted without a durable record). Everything else DynamoDB or S3 may
-     * answer (a missing table, which may be being created; a missing bucket; access denied, which an operator can
-     * grant; throttling; 5xx; timeouts) can change, so it stays a {@link FailureStoreException} and is retried.
+     * Writes the record through the failure channel unless one for the same message is there already: for callers
+     * that are not a route step (the S3 event record runner parks one record from inside its split, and goes on).
      *
      * @return true if written, false if it was there
      * @throws FailureStoreException if DynamoDB or S3 did not take it; the caller must then keep the message in SQS
      */
     public boolean record(FailureRecord record) {
-        byte[] body = record.body() == null ? null : record.body().getBytes(StandardCharsets.UTF_8);
-        String bodyRef = null;
-        if (body != null && s3 != null && body.length > largeBodyThresholdBytes) {
-            if (exists(record)) {
-                // recorded already (a redelivery, or the archiver after the relay): nothing to write, not even the body
-                return false;
-            }
-            bodyRef = putBody(record, body);
+        if (channel == null) {
+            throw new IllegalStateException("this failure store reads only; records are written through " + FailureChannel.URI);
         }
-        Map<String, AttributeValue> item = item(record, body, bodyRef, MAX_REASON_CHARS, MAX_ANSWER_CHARS);
         try {
-            return putIfAbsent(item);
-        } catch (DynamoDbException refused) {
-            if (!isPermanent(refused)) {
-                throw notTaken(record, refused);
+            return channel.requestBody(FailureChannel.URI, record, Boolean.class);
+        } catch (CamelExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
             }
-            return recordReduced(record, body, bodyRef, refused);
-        } catch (SdkException e) {
-            throw notTaken(record, e);
+            throw e;
         }
-    }
-
-    /** The full record was refused for good: the reduced one (see {@link #record(FailureRecord)}). */
-    private boolean recordReduced(FailureRecord record, byte[] body, String bodyRef, DynamoDbException refused) {
-        String why = refused.awsErrorDetails() != null && refused.awsErrorDetails().errorMessage() != null
-                ? refused.awsErrorDetails().errorMessage() : refused.getMessage();
-        if (bodyRef == null && body != null && s3 != null) {
-            if (exists(record)) {
-                return false;
-            }
-            bodyRef = putBody(record, body);
-        }
-        Map<String, AttributeValue> reduced = item(record, body, bodyRef, REDUCED_TEXT_CHARS, REDUCED_TEXT_CHARS);
-        reduced.put("storeNote", s(truncate("DynamoDB refused the full record (" + why + "): written reduced, reason and"
-                + " answer cut to " + REDUCED_TEXT_CHARS + " characters" + (bodyRef != null ? ", body in " + bodyRef : ""),
-                REDUCED_TEXT_CHARS)));
-        try {
-            boolean written = putIfAbsent(reduced);
-            if (written) {
-                LOG.warn("failure store {}: DynamoDB refused the record of message {} ({} / {}) for good ({}); a reduced"
-                                + " record was written{}", table, record.messageId(), record.partitionKey(), record.sortKey(),
-                        why, bodyRef != null ? " with the whole body in " + bodyRef : "");
-            }
-            return written;
-        } catch (DynamoDbException again) {
-            if (!isPermanent(again)) {
-                throw notTaken(record, again);
-            }
-            LOG.error("failure store {}: DynamoDB refuses the record of message {} ({} / {}) for good, reduced as well{}: {};"
-                            + " the message stays in SQS until an operator records it", table, record.messageId(),
-                    record.partitionKey(), record.sortKey(),
-                    s3 == null ? " (no failures.large-body-bucket to keep the body in)" : "", why, again);
-            throw new FailureStorePermanentException("failure store " + table + " refuses the record of message "
-                    + record.messageId() + " (" + record.partitionKey() + ") for good, reduced as well: " + why
-                    + "; it stays in SQS", again);
-        } catch (SdkException e) {
-            throw notTaken(record, e);
-        }
-    }
-
-    private boolean putIfAbsent(Map<String, AttributeValue> item) {
-        try {
-            dynamoDb.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(pk)"));
-            return true;
-        } catch (ConditionalCheckFailedException already) {
-            return false;
-        }
-    }
-
-    private FailureStoreException notTaken(FailureRecord record, SdkException e) {
-        return new FailureStoreException("failure store " + table + " did not take the record of message "
-                + record.messageId() + " (" + record.partitionKey() + "); it stays in SQS", e);
     }
 
     /**
@@ -192,11 +105,12 @@ public class FailureStore {
      * it may be being created; nor are throttling, access denied (a role can be fixed), 5xx or a timeout.
      */
     static boolean isPermanent(DynamoDbException e) {
-        String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        String code = e == null || e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
         return "ValidationException".equals(code);
     }
 
-    private Map<String, AttributeValue> item(FailureRecord record, byte[] body, String bodyRef, int reasonChars, int answerChars) {
+    /** The item of a record, its body inline or (bodyRef not null) in S3, reason and answer cut to the given lengths. */
+    static Map<String, AttributeValue> item(FailureRecord record, String bodyRef, int reasonChars, int answerChars) {
         Map<String, AttributeValue> item = new HashMap<>();
         item.put("pk", s(record.partitionKey()));
         item.put("sk", s(record.sortKey()));
@@ -206,7 +120,7 @@ public class FailureStore {
         putIfPresent(item, "messageId", record.messageId());
         if (bodyRef != null) {
             item.put("bodyRef", s(bodyRef));
-            item.put("bodySize", AttributeValue.fromN(Integer.toString(body.length)));
+            item.put("bodySize", AttributeValue.fromN(Integer.toString(record.body().getBytes(StandardCharsets.UTF_8).length)));
             item.put("bodyPreview", s(truncate(record.body(), PREVIEW_CHARS)));
         } else {
             putIfPresent(item, "body", record.body());
@@ -233,8 +147,8 @@ public class FailureStore {
     /**
      * The S3 key of a record's body: bodies/queue/group/sk/sha256-of-the-body, each part percent-encoded (a group may
      * hold any printable ASCII), the group "-" on a standard queue as in pk. A redelivery of the message writes the same
-     * object with the same bytes; another writer with another body for the same record (the archiver copies what the
-     * relay parked) writes a different object, so that it can never replace the body the record points to.
+     * object with the same bytes; another body for the same record is another object, so that it can never replace the
+     * body a record points to.
      */
     public static String bodyKey(FailureRecord record, byte[] body) {
         return "bodies/" + keyPart(record.queue()) + "/" + keyPart(record.group() != null ? record.group() : "-") + "/"
@@ -251,28 +165,6 @@ public class FailureStore {
 
     private static String keyPart(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    private boolean exists(FailureRecord record) {
-        try {
-            return exists(record.queue(), record.group(), record.sortKey());
-        } catch (SdkException e) {
-            throw notTaken(record, e);
-        }
-    }
-
-    /** Writes the body to S3 (overwriting the same bytes on a redelivery) and returns its s3:// reference. */
-    private String putBody(FailureRecord record, byte[] body) {
-        String key = bodyKey(record, body);
-        try {
-            s3.putObject(b -> b.bucket(bodyBucket).key(key).contentType("text/plain; charset=utf-8")
-                    .contentLength((long) body.length), RequestBody.fromBytes(body));
-        } catch (SdkException e) {
-            // a missing bucket may be being provisioned, a denied write fixed: retried, the message stays in SQS
-            throw new FailureStoreException("failure store " + table + ": bucket " + bodyBucket + " did not take the body of"
-                    + " message " + record.messageId() + " (" + body.length + " bytes, too large for a DynamoDB item); it stays in SQS", e);
-        }
-        return "s3://" + bodyBucket + "/" + key;
     }
 
     /** The whole body an s3:// reference points to. */
@@ -397,7 +289,7 @@ public class FailureStore {
                 item.containsKey("recordIndex") ? Integer.valueOf(item.get("recordIndex").n()) : null);
     }
 
-    private static String truncate(String text, int chars) {
+    static String truncate(String text, int chars) {
         if (text == null || text.length() <= chars) {
             return text;
         }
@@ -409,29 +301,16 @@ public class FailureStore {
     /** Partition keys of sequence notes start with this; a failure record's never do (they are queue#group). */
     public static final String SEQUENCE_NOTE_PREFIX = "sequence-note@";
 
-    private static String notePartition(String queue) {
+    /** The partition of a queue's sequence notes, which the failure channel's sequence-note route writes. */
+    static String notePartition(String queue) {
         return SEQUENCE_NOTE_PREFIX + queue;
     }
 
     /**
-     * Notes the sequence number a FIFO message has in its source queue, the first time it is delivered again. A
-     * message that SQS later redrives always had such a delivery, and on AWS the dead-letter queue gives it a sequence
-     * of its own: the archiver looks this note up by message id (which redrive keeps), so that its REDRIVEN record
-     * sorts among the group's other records by the source order.
+     * The source sequence noted for a message of a queue, if any: a FIFO message that SQS later redrives always had a
+     * redelivery, noted by the sequence-note route; on AWS the dead-letter queue gives it a sequence of its own, so the
+     * archiver looks this note up by message id (which redrive keeps) to sort its REDRIVEN record among the group's.
      */
-    public void noteSourceSequence(String queue, String messageId, String sequence) {
-        try {
-            dynamoDb.putItem(b -> b.tableName(table).item(Map.of(
-                    "pk", s(notePartition(queue)), "sk", s(messageId), "sequence", s(sequence),
-                    // for a TTL on the table: a note outlives any message's retention (14 days)
-                    "expiresAt", AttributeValue.fromN(Long.toString(Instant.now().plus(Duration.ofDays(15)).getEpochSecond())))));
-        } catch (SdkException e) {
-            throw new FailureStoreException("failure store " + table + " did not take the sequence note of message " + messageId
-                    + " of " + queue + "; it stays in SQS", e);
-        }
-    }
-
-    /** The source sequence noted for a message of a queue, if any. */
     public Optional<String> sourceSequence(String queue, String messageId) {
         try {
             Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)

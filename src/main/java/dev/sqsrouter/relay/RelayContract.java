@@ -15,8 +15,6 @@ import org.apache.camel.Handler;
  */
 public class RelayContract {
 
-    /** Exchange property holding the body that was sent, for the dead-letter queue. */
-    public static final String SENT_BODY = "sqsrouter.sentBody";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Checks the SQS body before anything is sent. */
@@ -35,7 +33,6 @@ public class RelayContract {
         if (root == null || !root.isObject() || !root.path("data").isObject()) {
             throw new MalformedMessageException("message body is not {\"data\": {...}}: the relay needs a JSON object with an object field 'data'");
         }
-        exchange.setProperty(SENT_BODY, body);
         SqsMessage message = exchange.getProperty(SqsMessage.PROPERTY, SqsMessage.class);
         if (message != null) {
             // read by the idempotency-key step as a plain property: no method call per message in the route
@@ -64,20 +61,5 @@ public class RelayContract {
         if (!statusCode.canConvertToInt() || statusCode.asInt() != 200) {
             throw new BusinessFailureException("response server answered status_code " + statusCode, httpStatus, answer);
         }
-    }
-
-    /** What goes to the dead-letter queue: the answer's content when it has one (as the original Lambda did), else what was sent. */
-    public static String deadLetterBody(String answer, String sent) {
-        if (answer != null) {
-            try {
-                JsonNode content = JSON.readTree(answer).get("content");
-                if (content != null && !content.isNull()) {
-                    return content.isTextual() ? content.asText() : JSON.writeValueAsString(content);
-                }
-            } catch (JsonProcessingException | RuntimeException notJson) {
-                // fall through to what was sent
-            }
-        }
-        return sent;
     }
 }

@@ -19,8 +19,7 @@ public class RelayRoutes extends TopologyRoutes {
         for (RelayTopology.Queue queue : topology.relay().relayed()) {
             TemplatedRouteDefinition route = templatedRoute(template()).routeId(queue.routeId())
                     .parameter("queue", queue.queue())
-                    .parameter("target", queue.target())
-                    .parameter("deadLetterQueue", queue.deadLetterQueue());
+                    .parameter("target", queue.target());
             // what the block sets itself; the rest are the template's defaults (relay.<setting>)
             queue.parameters().forEach(route::parameter);
         }

@@ -15,7 +15,6 @@ import java.util.Properties;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
-import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.ingress.IngressTestSupport;
 import dev.sqsrouter.sandbox.SampleResponseServer;
 import org.junit.jupiter.api.Test;
@@ -43,7 +42,7 @@ class AdminFailuresTest extends IngressTestSupport {
 
     /** A record as the relay parks it, for queue alias and group, with the given SQS sequence number. */
     private void store(String alias, String group, int sequence) {
-        new FailureStore(dynamoDb, failureTable()).record(new FailureRecord(queue(alias), group, Integer.toString(sequence),
+        appFailureStore().record(new FailureRecord(queue(alias), group, Integer.toString(sequence),
                 "message-" + sequence, data(group, sequence), FailureClass.BUSINESS, "response server answered status_code 500",
                 200, "{\"status_code\": 500}", 1, Instant.now(), Instant.now()));
     }

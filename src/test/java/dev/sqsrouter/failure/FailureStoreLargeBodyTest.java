@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class FailureStoreLargeBodyTest extends IngressTestSupport {
 
-    /** SQS bytes of {"data":B} for the test message: close to SQS's 1 MiB, with room for the dead-letter copy's attributes. */
+    /** SQS bytes of {"data":B} for the test message: close to SQS's 1 MiB, with room for the attribute a replay adds. */
     private static final int MESSAGE_BYTES = 1_040_000;
 
     /** A load-script message refused by the server (status_code 500), padded to {@link #MESSAGE_BYTES} with multi-byte text. */

@@ -1,7 +1,6 @@
 package dev.sqsrouter.relay;
 
 import dev.sqsrouter.sqs.SqsMessage;
-import dev.sqsrouter.failure.FailureParking;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,11 +15,10 @@ import java.util.stream.IntStream;
 import dev.sqsrouter.config.Topology;
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
+import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.sandbox.SampleResponseServer;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /** The relay against real ElasticMQ and DynamoDB Local, as the app ships (routes/*.yaml, application.properties). */
 class FifoRelayTest extends RelayTestSupport {
@@ -68,7 +66,7 @@ class FifoRelayTest extends RelayTestSupport {
     }
 
     @Test
-    void businessFailureGoesToDeadLetterQueueAndStoreWhileTheGroupKeepsItsOrder() {
+    void businessFailureIsRecordedInTheStoreWhileTheGroupKeepsItsOrder() {
         List<String> messageIds = new java.util.ArrayList<>();
         for (int seq = 1; seq <= 5; seq++) {
             messageIds.add(sendToQueue("queue-1", "g1", loadScriptMessage("g1", seq, seq == 2 ? 500 : 200)));
@@ -78,7 +76,6 @@ class FifoRelayTest extends RelayTestSupport {
         await().atMost(30, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
         assertEquals(Map.of("g1", List.of(1, 2, 3, 4, 5), "g2", List.of(1)), sequencesByGroup(target.received()));
 
-        // the archiver drains the dead-letter queue into the store, so check the store for the one record
         await().atMost(20, SECONDS).until(() -> failures("queue-1", "g1").size() == 1);
         FailureRecord record = failures("queue-1", "g1").get(0);
         assertEquals(FailureClass.BUSINESS, record.failureClass());
@@ -134,23 +131,19 @@ class FifoRelayTest extends RelayTestSupport {
     }
 
     @Test
-    void businessFailureContentReachesTheFifoDeadLetterQueueWithItsGroup() throws Exception {
+    void aBusinessFailureIsParkedOnceInTheStoreAndLeavesTheDeadLetterQueueEmpty() throws Exception {
+        // the archiver stopped: whatever reached the dead-letter queue would stay there to be counted
         context.getRouteController().stopRoute("archive-queue-1");
-        sendToQueue("queue-1", "g7", loadScriptMessage("g7", 1, 404));
+        String refused = sendToQueue("queue-1", "g7", loadScriptMessage("g7", 1, 404));
         sendToQueue("queue-1", "g7", loadScriptMessage("g7", 2, 200));
         await().atMost(30, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
 
-        List<Message> deadLetters = drain(deadLetterQueue("queue-1"));
-        assertEquals(1, deadLetters.size());
-        Message parked = deadLetters.get(0);
-        assertEquals("g7", parked.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));
-        // the answer's content is the request body, as the original Lambda sent it
-        assertTrue(parked.body().startsWith("{\"data\":{"), parked.body());
-        assertTrue(parked.body().contains("\"transSeq\":\"1\""), parked.body());
-        assertEquals(queue("queue-1"), parked.messageAttributes().get(FailureParking.SOURCE_QUEUE).stringValue());
-        assertEquals(parked.messageAttributes().get(FailureParking.SOURCE_MESSAGE_ID).stringValue(),
-                parked.messageAttributes().get(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE).stringValue(),
-                "the parked copy carries the key of the message it copies");
+        List<FailureRecord> records = failures("queue-1", "g7");
+        assertEquals(1, records.size(), "one failure-store record: " + records);
+        assertEquals(FailureClass.BUSINESS, records.get(0).failureClass());
+        assertEquals(refused, records.get(0).messageId());
+        assertEquals(0, messagesIn(deadLetterQueue("queue-1")), "the dead-letter queue holds only what SQS redrives");
+        // nothing redelivered: each message of the group reached the server once, in order
         assertEquals(Map.of("g7", List.of(1, 2)), sequencesByGroup(target.received()));
     }
 
@@ -206,6 +199,25 @@ class FifoRelayTest extends RelayTestSupport {
             assertNull(request.header("Authorization"));
             assertNull(request.header("CamelHttpPath"));
         }
+    }
+
+    @Test
+    void messageAttributesCannotSteerTheFailureRecordWrite() {
+        // a table the write could be steered to, were the aws2-ddb headers taken from the message
+        String decoy = failureTable() + "-decoy";
+        new Provisioner(sqs, dynamoDb).failureTable(decoy);
+        sqs.sendMessage(b -> b.queueUrl(url(queue("queue-1"))).messageBody("not json, parked as malformed")
+                .messageGroupId("s").messageDeduplicationId("steer-1")
+                .messageAttributes(Map.of(
+                        "CamelAwsDdbTableName", text(decoy),
+                        "CamelAwsDdbOperation", text("DeleteTable"),
+                        "CamelAwsDdbReturnValues", text("ALL_OLD"))));
+
+        await().atMost(30, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0);
+        List<FailureRecord> records = failures("queue-1", "s");
+        assertEquals(1, records.size());
+        assertEquals(FailureClass.MALFORMED, records.get(0).failureClass());
+        assertEquals(0, dynamoDb.scan(b -> b.tableName(decoy)).count(), "nothing written to the decoy table");
     }
 
     @Test

@@ -3,12 +3,18 @@ package dev.sqsrouter.relay;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 
+import dev.sqsrouter.failure.FailureChannel;
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
+import dev.sqsrouter.sqs.SqsMessage;
+import org.apache.camel.Exchange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +43,12 @@ class RedrivenOrderTest extends RelayTestSupport {
         var moved = sqs.sendMessage(b -> b.queueUrl(dlqUrl).messageBody("{\"data\":" + loadScriptMessage("n", 1, 200) + "}")
                 .messageGroupId("n").messageDeduplicationId("n-1"));
         String sourceSequence = "17";
-        failureStore().noteSourceSequence(queue("queue-1"), moved.messageId(), sourceSequence);
+        // noted as the relay's note-redelivery step notes a message delivered a second time
+        SqsMessage redelivered = new SqsMessage(queue("queue-1"), moved.messageId(), "receipt", "n", sourceSequence, 2,
+                Instant.now(), Instant.now(), "{}", null);
+        Exchange noted = template.send(FailureChannel.NOTE_URI, exchange -> exchange.setProperty(SqsMessage.PROPERTY, redelivered));
+        assertNull(noted.getException());
+        assertEquals(Optional.of(sourceSequence), failureStore().sourceSequence(queue("queue-1"), moved.messageId()));
         context.getRouteController().startRoute("archive-queue-1");
 
         await().atMost(30, SECONDS).until(() -> failures("queue-1", "n").size() == 1);
@@ -62,6 +73,6 @@ class RedrivenOrderTest extends RelayTestSupport {
         assertEquals(List.of(first, second), records.stream().map(FailureRecord::sequence).toList(),
                 "each record keeps its message's sequence in the source queue");
         // its redelivery noted the source sequence, which the archiver would use had the dead-letter queue renumbered it
-        assertEquals(java.util.Optional.of(first), failureStore().sourceSequence(queue("queue-1"), sent.messageId()));
+        assertEquals(Optional.of(first), failureStore().sourceSequence(queue("queue-1"), sent.messageId()));
     }
 }

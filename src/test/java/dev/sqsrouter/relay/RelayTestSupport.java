@@ -230,9 +230,13 @@ public abstract class RelayTestSupport extends AppTestSupport {
         return failureStore().list(queue(alias), group);
     }
 
-    /** The app's failure store as the app builds it: reads bodies kept in S3 back whole. */
+    /** A reader of the app's failure table: reads bodies kept in S3 back whole. */
     protected FailureStore failureStore() {
-        return new FailureStore(dynamoDb, failureTable(), failureBodiesS3, FAILURE_BODIES_BUCKET,
-                FailureStore.DEFAULT_LARGE_BODY_THRESHOLD_BYTES);
+        return new FailureStore(dynamoDb, failureTable(), failureBodiesS3);
+    }
+
+    /** The app's own failure store, which writes through the app's failure channel route. */
+    protected FailureStore appFailureStore() {
+        return context.getRegistry().lookupByNameAndType("failureStore", FailureStore.class);
     }
 }

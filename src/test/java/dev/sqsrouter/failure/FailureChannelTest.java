@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.sandbox.AwsTestClients;
 import dev.sqsrouter.sandbox.Emulators;
+import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -25,8 +30,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** The failure store on DynamoDB Local and S3Proxy: where a body goes by its size, and what a refusal for good does. */
-class FailureStoreTest {
+/**
+ * The failure channel route on DynamoDB Local and S3Proxy, as the app wires it (aws2-ddb on the app's DynamoDbClient):
+ * one record per message whatever the deliveries, where a body goes by its size, and what a refusal for good does.
+ */
+class FailureChannelTest {
 
     private static final AtomicInteger NUMBER = new AtomicInteger();
     private static final int THRESHOLD = 1000;
@@ -35,6 +43,8 @@ class FailureStoreTest {
     private final DynamoDbClient dynamoDb = AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint());
     private final S3Client s3 = AwsTestClients.s3(emulators.s3Endpoint());
     private final SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
+    private final List<CamelContext> contexts = new ArrayList<>();
+    private final Map<String, FailureStore> stores = new HashMap<>();
     private String table;
     private String bucket;
     private String queue;
@@ -50,8 +60,32 @@ class FailureStoreTest {
         provisioner.bucket(bucket);
     }
 
+    @AfterEach
+    void stopChannels() {
+        contexts.forEach(CamelContext::stop);
+    }
+
     private FailureStore store(int threshold) {
-        return new FailureStore(dynamoDb, table, s3, bucket, threshold);
+        return store(table, bucket, threshold);
+    }
+
+    /** A store writing through a failure channel of its own (table, bucket, threshold), on the clients the app names. */
+    private FailureStore store(String table, String bucket, int threshold) {
+        return stores.computeIfAbsent(table + "|" + bucket + "|" + threshold, key -> channel(table, bucket, threshold));
+    }
+
+    private FailureStore channel(String table, String bucket, int threshold) {
+        CamelContext context = new DefaultCamelContext();
+        context.getRegistry().bind("dynamoDbClient", dynamoDb);
+        context.getRegistry().bind("s3Client", s3);
+        try {
+            context.addRoutes(new FailureChannel(table, bucket, threshold));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        context.start();
+        contexts.add(context);
+        return new FailureStore(dynamoDb, table, s3, context.createProducerTemplate());
     }
 
     /** A body of exactly this many UTF-8 bytes, with 2-, 3- and 4-byte characters. */
@@ -158,17 +192,36 @@ class FailureStoreTest {
     }
 
     @Test
-    void anotherWriterWithAnotherBodyForTheSameRecordReplacesNeitherTheRecordNorItsBody() {
-        // the relay parks the message, then the archiver records the dead-letter copy (another body) under the same key
+    void theSameMessageRecordedTwiceIsOneRecordAndTheFirstStays() {
+        FailureRecord first = record("g", "10", body(100), "{\"status_code\":500}");
+        // the record was written, then the delete did not happen: the message comes back and is parked again
+        FailureRecord again = new FailureRecord(first.queue(), first.group(), first.sequence(), first.messageId(), first.body(),
+                first.failureClass(), "response server answered status_code 503", first.httpStatus(), first.answer(), 2,
+                first.firstReceivedAt(), Instant.now(), first.idempotencyKey(), null);
+        assertTrue(store(THRESHOLD).record(first));
+        assertFalse(store(THRESHOLD).record(again), "the condition refuses the second write");
+
+        List<StoredFailure> entries = store(THRESHOLD).entries(queue, "g");
+        assertEquals(1, entries.size());
+        assertEquals(first, entries.get(0).record(), "the first record, every field");
+        assertEquals(FailureStatus.OPEN, entries.get(0).status());
+    }
+
+    @Test
+    void anotherBodyForTheSameRecordReplacesNeitherTheRecordNorTheBodyItPointsTo() {
         FailureRecord relay = record("g", "9", body(THRESHOLD * 3), null);
-        FailureRecord archiver = new FailureRecord(relay.queue(), relay.group(), relay.sequence(), relay.messageId(),
-                body(THRESHOLD * 2), FailureClass.BUSINESS, "parked by the relay", null, null, 1, relay.firstReceivedAt(),
+        FailureRecord other = new FailureRecord(relay.queue(), relay.group(), relay.sequence(), relay.messageId(),
+                body(THRESHOLD * 2), FailureClass.REDRIVEN, "moved by SQS redrive", null, null, 5, relay.firstReceivedAt(),
                 Instant.now(), relay.idempotencyKey(), null);
         assertTrue(store(THRESHOLD).record(relay));
-        assertFalse(store(THRESHOLD).record(archiver));
+        String etag = s3.headObject(b -> b.bucket(bucket).key(key(relay))).eTag();
+        assertFalse(store(THRESHOLD).record(other));
 
-        assertEquals(List.of(key(relay)), objects().stream().map(S3Object::key).toList());
-        assertEquals(relay.body(), store(THRESHOLD).list(queue, "g").get(0).body());
+        StoredFailure read = store(THRESHOLD).entries(queue, "g").get(0);
+        assertEquals(relay.body(), read.record().body());
+        assertEquals(FailureClass.BUSINESS, read.record().failureClass());
+        assertEquals("s3://" + bucket + "/" + key(relay), read.bodyRef());
+        assertEquals(etag, s3.headObject(b -> b.bucket(bucket).key(key(relay))).eTag(), "the object it points to is untouched");
     }
 
     @Test
@@ -193,7 +246,7 @@ class FailureStoreTest {
 
     @Test
     void aRecordRefusedForGoodWithNowhereToKeepTheBodyIsAPermanentFailureAndWritesNothing() {
-        FailureStore withoutBucket = new FailureStore(dynamoDb, table);
+        FailureStore withoutBucket = store(table, null, FailureStore.DEFAULT_LARGE_BODY_THRESHOLD_BYTES);
         FailureRecord record = record("g", "6", body(450_000), null);
 
         FailureStoreException refused = assertThrows(FailureStoreException.class, () -> withoutBucket.record(record));
@@ -204,7 +257,7 @@ class FailureStoreTest {
 
     @Test
     void aMissingTableIsNotAPermanentFailure() {
-        FailureStore missing = new FailureStore(dynamoDb, table + "-not-yet-created", s3, bucket, THRESHOLD);
+        FailureStore missing = store(table + "-not-yet-created", bucket, THRESHOLD);
         FailureStoreException refused = assertThrows(FailureStoreException.class,
                 () -> missing.record(record("g", "7", body(100), null)));
         assertFalse(refused instanceof FailureStorePermanentException, "a table may be being created: " + refused);
@@ -212,7 +265,7 @@ class FailureStoreTest {
 
     @Test
     void aMissingBucketIsRetriedAndLeavesNoRecordPointingNowhere() {
-        FailureStore store = new FailureStore(dynamoDb, table, s3, bucket + "-missing", THRESHOLD);
+        FailureStore store = store(table, bucket + "-missing", THRESHOLD);
         FailureRecord record = record("g", "8", body(THRESHOLD + 1), null);
 
         FailureStoreException refused = assertThrows(FailureStoreException.class, () -> store.record(record));
@@ -223,7 +276,7 @@ class FailureStoreTest {
     @Test
     void aThresholdOverTheItemLimitIsRefused() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> new FailureStore(dynamoDb, table, s3, bucket, FailureStore.MAX_LARGE_BODY_THRESHOLD_BYTES + 1));
+                () -> new FailureChannel(table, bucket, FailureStore.MAX_LARGE_BODY_THRESHOLD_BYTES + 1));
         assertTrue(refused.getMessage().contains("failures.large-body-threshold-bytes"), refused.getMessage());
     }
 }

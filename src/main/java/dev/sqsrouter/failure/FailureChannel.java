@@ -1,0 +1,274 @@
+package dev.sqsrouter.failure;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import dev.sqsrouter.sqs.SqsMessage;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.aws2.ddb.Ddb2Constants;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.ExpectedAttributeValue;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The failure channel: the routes every failure record is written through (the relay's and the S3 events' parkings,
+ * the dead-letter archiver), with aws2-ddb's PutItem on the app's DynamoDbClient.
+ * <ul>
+ * <li>{@value #URI} (route {@value #ROUTE_ID}) takes a {@link FailureRecord} as its body and answers true if it wrote
+ * it, false if the record was there already. What it cannot write is thrown back to the caller (no error handler of
+ * its own), so the consumer keeps the message in SQS: nothing is deleted without a durable record.</li>
+ * <li>{@value #WRITE_URI} (route {@value #WRITE_ROUTE_ID}) writes one item with the condition that the key is new
+ * (the legacy Expected parameter: pk must not exist), so that a redelivery never makes a second record; DynamoDB's
+ * "condition failed" counts as "recorded already".</li>
+ * <li>{@value #NOTE_URI} (route {@value #NOTE_ROUTE_ID}) notes a redelivered FIFO message's source sequence (see
+ * {@link FailureStore#sourceSequence}).</li>
+ * </ul>
+ * A body larger than the threshold is kept whole in S3 first (same key, same bytes on every delivery), then the item
+ * that points to it ({@code bodyRef}), so that no item ever points to an object that is not there. DynamoDB's
+ * ValidationException (an item over 400 KB, an attribute over its limit) is the same on every attempt: it is answered
+ * with a reduced record (the body in S3 whatever its size, reason and answer cut to
+ * {@value FailureStore#REDUCED_TEXT_CHARS} characters, a note of what DynamoDB said); only if that is refused as well
+ * (or no bucket is configured) is {@link FailureStorePermanentException} thrown, logged as an error. Everything else
+ * (a missing table or bucket, access denied, throttling, 5xx, timeouts) may change and is a
+ * {@link FailureStoreException}, retried by the consumer. The one SDK call left here is that body's S3 PutObject
+ * (see {@link #keepBodyInS3}).
+ */
+public class FailureChannel extends RouteBuilder {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailureChannel.class);
+
+    public static final String URI = "direct:failure-channel";
+    public static final String ROUTE_ID = "failure-channel";
+    public static final String WRITE_URI = "direct:failure-record-write";
+    public static final String WRITE_ROUTE_ID = "failure-record-write";
+    public static final String NOTE_URI = "direct:sequence-note";
+    public static final String NOTE_ROUTE_ID = "sequence-note";
+
+    private static final String RECORD = "sqsrouter.failure.record";
+    private static final String REDUCED = "sqsrouter.failure.reduced";
+    private static final String BODY_REF = "sqsrouter.failure.bodyRef";
+    private static final String OUTCOME = "sqsrouter.failure.outcome";
+    private static final String REFUSAL = "sqsrouter.failure.refusal";
+    private static final String CAUGHT_BEFORE = "sqsrouter.failure.caughtBefore";
+
+    /** What one write did. */
+    enum Outcome { WRITTEN, RECORDED_ALREADY, REFUSED_FOR_GOOD }
+
+    private final String table;
+    private final String bodyBucket;
+    private final int largeBodyThresholdBytes;
+    private S3Client s3;
+
+    /**
+     * A channel into the table that keeps bodies of more than largeBodyThresholdBytes (UTF-8) in the S3 bucket
+     * bodyBucket (0 = every body); bodyBucket blank: every body in its item.
+     */
+    public FailureChannel(String table, String bodyBucket, int largeBodyThresholdBytes) {
+        if (largeBodyThresholdBytes < 0 || largeBodyThresholdBytes > FailureStore.MAX_LARGE_BODY_THRESHOLD_BYTES) {
+            throw new IllegalArgumentException("failures.large-body-threshold-bytes must be between 0 and "
+                    + FailureStore.MAX_LARGE_BODY_THRESHOLD_BYTES + " (a DynamoDB item holds 400 KB), not " + largeBodyThresholdBytes);
+        }
+        if (table == null || table.isBlank()) {
+            throw new IllegalArgumentException("failures.table is empty: the failure channel needs the DynamoDB table to write to");
+        }
+        this.table = table.trim();
+        this.bodyBucket = bodyBucket == null || bodyBucket.isBlank() ? null : bodyBucket.trim();
+        this.largeBodyThresholdBytes = largeBodyThresholdBytes;
+    }
+
+    @Override
+    public void configure() {
+        if (bodyBucket != null) {
+            s3 = getContext().getRegistry().lookupByNameAndType("s3Client", S3Client.class);
+            if (s3 == null) {
+                throw new IllegalStateException("failures.large-body-bucket is " + bodyBucket + " but the registry has no s3Client");
+            }
+        }
+        // the app's client (endpoint overrides, timeouts); no DescribeTable at start: the app never creates a table
+        String putItem = "aws2-ddb:" + table + "?operation=PutItem&amazonDDBClient=#dynamoDbClient&enabledInitialDescribeTable=false";
+
+        from(URI).routeId(ROUTE_ID)
+                // what fails here goes back to the caller, whose consumer keeps the message in SQS
+                .errorHandler(noErrorHandler())
+                // SQS message attributes arrive as headers: none may steer the writes (CamelAwsDdbTableName, ...)
+                .removeHeaders("*")
+                .process(this::accept).id("accept-record")
+                .to(WRITE_URI).id("write-record")
+                .filter(exchangeProperty(OUTCOME).isEqualTo(Outcome.REFUSED_FOR_GOOD))
+                    .process(this::reduce).id("reduce-record")
+                    .to(WRITE_URI).id("write-reduced-record")
+                .end()
+                .process(this::recorded).id("recorded");
+
+        from(WRITE_URI).routeId(WRITE_ROUTE_ID)
+                .errorHandler(noErrorHandler())
+                .doTry()
+                    .process(this::keepBodyInS3).id("keep-body-in-s3")
+                    .process(this::recordItem).id("record-item")
+                    .to(putItem).id("put-failure-record")
+                    .setProperty(OUTCOME, constant(Outcome.WRITTEN))
+                .doCatch(ConditionalCheckFailedException.class)
+                    // the key is there: a redelivery of a message parked before (its delete did not happen)
+                    .setProperty(OUTCOME, constant(Outcome.RECORDED_ALREADY))
+                // no onWhen here: on a doTry it would apply to every doCatch before it
+                .doCatch(SdkException.class)
+                    .process(this::refusedOrNotTaken)
+                .end();
+
+        from(NOTE_URI).routeId(NOTE_ROUTE_ID)
+                .errorHandler(noErrorHandler())
+                // first deliveries, the usual case, cost nothing
+                .filter(FailureChannel::isFifoRedelivery)
+                    .removeHeaders("CamelAwsDdb*")
+                    .process(FailureChannel::sequenceNoteItem).id("sequence-note-item")
+                    .to(putItem).id("put-sequence-note")
+                    .removeHeaders("CamelAwsDdb*")
+                .end();
+    }
+
+    private void accept(Exchange exchange) throws Exception {
+        FailureRecord record = exchange.getMessage().getMandatoryBody(FailureRecord.class);
+        exchange.setProperty(RECORD, record);
+        exchange.setProperty(REDUCED, false);
+        exchange.removeProperty(BODY_REF);
+        // doCatch overwrites it; the consumer reads it to tell a parked message from a clean success
+        exchange.setProperty(CAUGHT_BEFORE, exchange.getProperty(Exchange.EXCEPTION_CAUGHT));
+    }
+
+    private void reduce(Exchange exchange) {
+        exchange.setProperty(REDUCED, true);
+    }
+
+    /**
+     * Writes the body to S3 when its item cannot hold it: over the threshold, or for a reduced record. The SDK and not
+     * aws2-s3, whose endpoint checks the bucket at start-up: an S3 outage would stop the app from starting, where a
+     * body write must only be retried like every write of the store.
+     */
+    private void keepBodyInS3(Exchange exchange) {
+        FailureRecord record = exchange.getProperty(RECORD, FailureRecord.class);
+        if (record.body() == null || s3 == null || exchange.getProperty(BODY_REF) != null) {
+            return;
+        }
+        byte[] body = record.body().getBytes(StandardCharsets.UTF_8);
+        if (body.length <= largeBodyThresholdBytes && !exchange.getProperty(REDUCED, false, Boolean.class)) {
+            return;
+        }
+        String key = FailureStore.bodyKey(record, body);
+        try {
+            s3.putObject(b -> b.bucket(bodyBucket).key(key).contentType("text/plain; charset=utf-8")
+                    .contentLength((long) body.length), RequestBody.fromBytes(body));
+        } catch (SdkException e) {
+            // a missing bucket may be being provisioned, a denied write fixed: retried, the message stays in SQS
+            throw new FailureStoreException("failure store " + table + ": bucket " + bodyBucket + " did not take the body of"
+                    + " message " + record.messageId() + " (" + body.length + " bytes, too large for a DynamoDB item); it stays in SQS", e);
+        }
+        exchange.setProperty(BODY_REF, "s3://" + bodyBucket + "/" + key);
+    }
+
+    /** The item and its condition, as aws2-ddb's PutItem takes them. */
+    private void recordItem(Exchange exchange) {
+        FailureRecord record = exchange.getProperty(RECORD, FailureRecord.class);
+        String bodyRef = exchange.getProperty(BODY_REF, String.class);
+        boolean reduced = exchange.getProperty(REDUCED, false, Boolean.class);
+        Map<String, AttributeValue> item = FailureStore.item(record, bodyRef,
+                reduced ? FailureStore.REDUCED_TEXT_CHARS : FailureStore.MAX_REASON_CHARS,
+                reduced ? FailureStore.REDUCED_TEXT_CHARS : FailureStore.MAX_ANSWER_CHARS);
+        if (reduced) {
+            item.put("storeNote", AttributeValue.fromS(FailureStore.truncate("DynamoDB refused the full record ("
+                    + why(exchange.getProperty(REFUSAL, DynamoDbException.class)) + "): written reduced, reason and answer cut to "
+                    + FailureStore.REDUCED_TEXT_CHARS + " characters" + (bodyRef != null ? ", body in " + bodyRef : ""),
+                    FailureStore.REDUCED_TEXT_CHARS)));
+        }
+        exchange.getMessage().setHeader(Ddb2Constants.ITEM, item);
+        // written once: a second write for the same key (a redelivery) fails the condition
+        exchange.getMessage().setHeader(Ddb2Constants.UPDATE_CONDITION,
+                Map.of("pk", ExpectedAttributeValue.builder().exists(false).build()));
+    }
+
+    /** A refusal for good is noted, for a reduced record to follow; anything else may change and is retried. */
+    private void refusedOrNotTaken(Exchange exchange) {
+        FailureRecord record = exchange.getProperty(RECORD, FailureRecord.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        if (cause instanceof DynamoDbException refused && FailureStore.isPermanent(refused)) {
+            exchange.setProperty(OUTCOME, Outcome.REFUSED_FOR_GOOD);
+            exchange.setProperty(REFUSAL, refused);
+            return;
+        }
+        throw new FailureStoreException("failure store " + table + " did not take the record of message "
+                + record.messageId() + " (" + record.partitionKey() + "); it stays in SQS", cause);
+    }
+
+    /** The end of the channel: the answer (written or not), or the permanent refusal. */
+    private void recorded(Exchange exchange) {
+        FailureRecord record = exchange.getProperty(RECORD, FailureRecord.class);
+        Outcome outcome = exchange.getProperty(OUTCOME, Outcome.class);
+        boolean reduced = exchange.getProperty(REDUCED, false, Boolean.class);
+        if (outcome == Outcome.REFUSED_FOR_GOOD) {
+            String why = why(exchange.getProperty(REFUSAL, DynamoDbException.class));
+            DynamoDbException refusal = exchange.getProperty(REFUSAL, DynamoDbException.class);
+            LOG.error("failure store {}: DynamoDB refuses the record of message {} ({} / {}) for good, reduced as well{}: {};"
+                            + " the message stays in SQS until an operator records it", table, record.messageId(),
+                    record.partitionKey(), record.sortKey(),
+                    s3 == null ? " (no failures.large-body-bucket to keep the body in)" : "", why, refusal);
+            throw new FailureStorePermanentException("failure store " + table + " refuses the record of message "
+                    + record.messageId() + " (" + record.partitionKey() + ") for good, reduced as well: " + why
+                    + "; it stays in SQS", refusal);
+        }
+        if (reduced && outcome == Outcome.WRITTEN) {
+            LOG.warn("failure store {}: DynamoDB refused the record of message {} ({} / {}) for good ({}); a reduced record"
+                            + " was written{}", table, record.messageId(), record.partitionKey(), record.sortKey(),
+                    why(exchange.getProperty(REFUSAL, DynamoDbException.class)),
+                    exchange.getProperty(BODY_REF) != null ? " with the whole body in " + exchange.getProperty(BODY_REF) : "");
+        } else if (outcome == Outcome.RECORDED_ALREADY) {
+            LOG.info("failure store {}: the record of message {} ({} / {}) was there already (an earlier delivery wrote it)",
+                    table, record.messageId(), record.partitionKey(), record.sortKey());
+        }
+        Object caughtBefore = exchange.getProperty(CAUGHT_BEFORE);
+        if (caughtBefore != null) {
+            exchange.setProperty(Exchange.EXCEPTION_CAUGHT, caughtBefore);
+        } else {
+            exchange.removeProperty(Exchange.EXCEPTION_CAUGHT);
+        }
+        exchange.removeProperty(CAUGHT_BEFORE);
+        exchange.getMessage().removeHeaders("CamelAwsDdb*");
+        exchange.getMessage().setBody(outcome == Outcome.WRITTEN);
+    }
+
+    private static String why(DynamoDbException refused) {
+        if (refused == null) {
+            return "refused";
+        }
+        return refused.awsErrorDetails() != null && refused.awsErrorDetails().errorMessage() != null
+                ? refused.awsErrorDetails().errorMessage() : refused.getMessage();
+    }
+
+    /**
+     * A FIFO message delivered again: its source sequence is noted, again on each redelivery (the write is
+     * idempotent), in case SQS redrives it later.
+     */
+    static boolean isFifoRedelivery(Exchange exchange) {
+        SqsMessage message = exchange.getProperty(SqsMessage.PROPERTY, SqsMessage.class);
+        return message != null && message.sequence() != null && message.receiveCount() >= 2;
+    }
+
+    private static void sequenceNoteItem(Exchange exchange) {
+        SqsMessage message = SqsMessage.of(exchange);
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put("pk", AttributeValue.fromS(FailureStore.notePartition(message.queue())));
+        item.put("sk", AttributeValue.fromS(message.messageId()));
+        item.put("sequence", AttributeValue.fromS(message.sequence()));
+        // for a TTL on the table: a note outlives any message's retention (14 days)
+        item.put("expiresAt", AttributeValue.fromN(Long.toString(Instant.now().plus(Duration.ofDays(15)).getEpochSecond())));
+        exchange.getMessage().setHeader(Ddb2Constants.ITEM, item);
+    }
+}

@@ -1,7 +1,7 @@
 package dev.sqsrouter.relay;
 
-import dev.sqsrouter.failure.BusinessFailureException;
 import dev.sqsrouter.failure.MalformedMessageException;
+import dev.sqsrouter.http.ResponseServerAnswer;
 import dev.sqsrouter.sqs.SqsMessage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -18,6 +18,8 @@ public class RelayContract {
     /** Exchange property holding the body that was sent, for the dead-letter queue. */
     public static final String SENT_BODY = "sqsrouter.sentBody";
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ResponseServerAnswer answer = new ResponseServerAnswer();
 
     /** Checks the SQS body before anything is sent. */
     @Handler
@@ -43,27 +45,9 @@ public class RelayContract {
         }
     }
 
-    /** Reads a 2xx answer: success unless status_code is present and not 200. */
+    /** Reads a 2xx answer: success unless status_code is present and not 200 (the answer check the flows share). */
     public void checkAnswer(Exchange exchange) {
-        int httpStatus = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
-        String answer = exchange.getMessage().getBody(String.class);
-        if (answer == null || answer.isBlank()) {
-            return;
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(answer);
-        } catch (JsonProcessingException e) {
-            // a 2xx that is not JSON carries no status_code: the HTTP status says success
-            return;
-        }
-        JsonNode statusCode = root == null ? null : root.get("status_code");
-        if (statusCode == null || statusCode.isNull()) {
-            return;
-        }
-        if (!statusCode.canConvertToInt() || statusCode.asInt() != 200) {
-            throw new BusinessFailureException("response server answered status_code " + statusCode, httpStatus, answer);
-        }
+        answer.check(exchange);
     }
 
     /** What goes to the dead-letter queue: the answer's content when it has one (as the original Lambda did), else what was sent. */

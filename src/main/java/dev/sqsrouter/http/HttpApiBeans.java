@@ -8,7 +8,8 @@ import org.apache.camel.model.Model;
 
 /**
  * The HTTP API's shared parts: the API keys that routes/ingress.yaml and routes/admin.yaml check, its error policy and
- * the server's fallback answers. Fails fast on configuration that would leave the API open.
+ * the server's fallback answers; and the response servers' answer check that the flows calling them name. Fails fast
+ * on configuration that would leave the API open.
  */
 public class HttpApiBeans implements CamelConfiguration {
 
@@ -39,5 +40,11 @@ public class HttpApiBeans implements CamelConfiguration {
             return null;
         }
         return ApiKeys.parse(apiKeys, "the environment variable INGRESS_API_KEYS (property ingress.api-keys)");
+    }
+
+    /** Reads a response server's answer (status_code) after a call: the S3 audit route names it. */
+    @BindToRegistry("responseServerAnswer")
+    public ResponseServerAnswer responseServerAnswer() {
+        return new ResponseServerAnswer();
     }
 }

@@ -1,7 +1,7 @@
 package dev.sqsrouter.relay;
 
-import dev.sqsrouter.failure.BusinessFailureException;
 import dev.sqsrouter.failure.MalformedMessageException;
+import dev.sqsrouter.http.ResponseServerAnswer;
 import dev.sqsrouter.sqs.SqsMessage;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +16,8 @@ import org.apache.camel.Handler;
 public class RelayContract {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ResponseServerAnswer answer = new ResponseServerAnswer();
 
     /** Checks the SQS body before anything is sent. */
     @Handler
@@ -40,26 +42,8 @@ public class RelayContract {
         }
     }
 
-    /** Reads a 2xx answer: success unless status_code is present and not 200. */
+    /** Reads a 2xx answer: success unless status_code is present and not 200 (the answer check the flows share). */
     public void checkAnswer(Exchange exchange) {
-        int httpStatus = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
-        String answer = exchange.getMessage().getBody(String.class);
-        if (answer == null || answer.isBlank()) {
-            return;
-        }
-        JsonNode root;
-        try {
-            root = JSON.readTree(answer);
-        } catch (JsonProcessingException e) {
-            // a 2xx that is not JSON carries no status_code: the HTTP status says success
-            return;
-        }
-        JsonNode statusCode = root == null ? null : root.get("status_code");
-        if (statusCode == null || statusCode.isNull()) {
-            return;
-        }
-        if (!statusCode.canConvertToInt() || statusCode.asInt() != 200) {
-            throw new BusinessFailureException("response server answered status_code " + statusCode, httpStatus, answer);
-        }
+        answer.check(exchange);
     }
 }

@@ -1,6 +1,5 @@
 package dev.sqsrouter.s3events;
 
-import dev.sqsrouter.failure.FailurePolicy;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -10,6 +9,8 @@ import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.failure.BusinessFailureException;
 import dev.sqsrouter.failure.FailurePolicy;
 import dev.sqsrouter.sqs.SqsMessage;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -17,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one record of an S3 event message through the queue's processor and gives the record its own outcome, so that
- * the records of one message are independent:
+ * Runs one record of an S3 event message through the queue's processor, a route that consumes
+ * {@code direct:<processor>} (routes/s3-record-thumbnail.yaml, routes/s3-record-audit.yaml), and gives the record its
+ * own outcome, so that the records of one message are independent:
  * <ul>
  * <li>a refusal (a {@link BusinessFailureException}: an object gone, too large, not an image, status_code != 200;
  * or an HTTP 3xx/4xx other than 408/429) parks this record alone in the failure store and returns normally, so the
@@ -29,24 +31,27 @@ import org.slf4j.LoggerFactory;
  * it on the exchange, and the whole message stays in SQS. Records done already are done again on the next delivery,
  * which the processors make harmless (the audit's Idempotency-Key; a thumbnail is written again identically).</li>
  * </ul>
- * Why Java and not a doTry/doCatch in the route template: what counts as a refusal is the relay's outcome table,
- * which lives in Java, and a doTry block is its own error handler, so transient failures inside it would lose the
- * failure policy's retries with backoff. The route template declares one runner per queue, with the queue's
- * processor.
+ * The processor route runs on this exchange (the split's copy for the record) under {@link S3RecordProcessorPolicy}:
+ * no error handler of its own, so that what fails reaches this runner as thrown. Why Java and not a doTry/doCatch in
+ * the route template: what counts as a refusal is the relay's outcome table, which lives in Java, and a doTry block
+ * is its own error handler, so transient failures inside it would lose the failure policy's retries and its
+ * poison-message parking. The route template declares one runner per queue, with the queue's processor.
  */
 public class S3EventRecordRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3EventRecordRunner.class);
 
-    private S3EventRecordProcessor processor;
+    private String processor;
     private FailureStore failureStore;
     private final S3EventParser parser = new S3EventParser();
     private final Clock clock = Clock.systemUTC();
+    private volatile AsyncProducer processorRoute;
 
     public S3EventRecordRunner() {
     }
 
-    public S3EventRecordRunner(S3EventRecordProcessor processor, FailureStore failureStore) {
+    /** @param processor the processor's name: its route consumes direct:&lt;processor&gt; */
+    public S3EventRecordRunner(String processor, FailureStore failureStore) {
         this.processor = processor;
         this.failureStore = failureStore;
     }
@@ -55,15 +60,44 @@ public class S3EventRecordRunner {
     @Handler
     public void run(Exchange exchange) throws Exception {
         S3EventRecord record = exchange.getMessage().getMandatoryBody(S3EventRecord.class);
-        try {
-            processor.process(record);
-        } catch (Exception e) {
-            BusinessFailureException refusal = refusal(e);
-            if (refusal == null) {
-                throw e;
-            }
-            park(exchange, record, refusal);
+        processorRoute(exchange.getContext()).process(exchange);
+        // a processor route that ends early (stop: a record it skips) ends this record, not the message's split
+        exchange.setRouteStop(false);
+        Exception failure = exchange.getException();
+        if (failure == null) {
+            return;
         }
+        exchange.setException(null);
+        BusinessFailureException refusal = refusal(failure);
+        if (refusal == null) {
+            throw failure;
+        }
+        park(exchange, record, refusal);
+    }
+
+    /** The producer of direct:&lt;processor&gt;, made once and stopped with the context. */
+    private AsyncProducer processorRoute(CamelContext context) throws Exception {
+        AsyncProducer route = processorRoute;
+        if (route == null) {
+            synchronized (this) {
+                route = processorRoute;
+                if (route == null) {
+                    route = context.getEndpoint(endpointUri(processor)).createAsyncProducer();
+                    context.addService(route, true, true);
+                    processorRoute = route;
+                }
+            }
+        }
+        return route;
+    }
+
+    /** The endpoint a processor's route consumes. */
+    public static String endpointUri(String processor) {
+        if (processor == null || processor.isBlank()) {
+            throw new IllegalArgumentException("the s3-event-queue route has no processor: set s3events.queues.<name>.processor"
+                    + " (thumbnail, audit)");
+        }
+        return "direct:" + processor.trim();
     }
 
     /**
@@ -93,7 +127,7 @@ public class S3EventRecordRunner {
                 written ? "" : " (recorded already by an earlier delivery)", reason);
     }
 
-    public void setProcessor(S3EventRecordProcessor processor) {
+    public void setProcessor(String processor) {
         this.processor = processor;
     }
 

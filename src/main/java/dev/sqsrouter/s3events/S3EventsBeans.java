@@ -1,28 +1,24 @@
 package dev.sqsrouter.s3events;
 
-import dev.sqsrouter.relay.RelayContract;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.CamelContextAware;
 import org.apache.camel.PropertyInject;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.apache.camel.model.Model;
 
 /**
- * The beans the S3 event routes name: the parser, and one bean per processor. A queue names its processor by bean
- * name (s3events.&lt;queue&gt;.processor), so the names here are configuration values: keep them stable.
+ * The Java parts the S3 event routes name: the parser, the thumbnail flow's image work, the error handling of the
+ * processor routes, and the start-up checks of their configuration. A queue names its processor
+ * (s3events.&lt;queue&gt;.processor = thumbnail, audit): the route that consumes direct:&lt;processor&gt;, so those
+ * names are configuration values: keep them stable.
  */
-public class S3EventsBeans implements CamelConfiguration, CamelContextAware {
+public class S3EventsBeans implements CamelConfiguration {
 
-    /** Bean names of the processors, as s3events.&lt;queue&gt;.processor names them. */
-    public static final String THUMBNAIL = "thumbnail";
-    public static final String AUDIT = "audit";
-
-    private CamelContext camelContext;
+    static final String THUMBNAIL_BUCKET = "s3events.thumbnail.bucket";
 
     @PropertyInject(value = "s3events.bucket", defaultValue = "")
     private String sourceBucket;
-    @PropertyInject(value = "s3events.thumbnail.bucket", defaultValue = "")
+    @PropertyInject(value = THUMBNAIL_BUCKET, defaultValue = "")
     private String thumbnailBucket;
     @PropertyInject(value = "s3events.thumbnail.prefix", defaultValue = "thumbnails/")
     private String thumbnailPrefix;
@@ -34,20 +30,39 @@ public class S3EventsBeans implements CamelConfiguration, CamelContextAware {
     private long thumbnailMaxPixels;
     @PropertyInject(value = "s3events.audit.url", defaultValue = "")
     private String auditUrl;
-    @PropertyInject(value = "s3events.audit.connect-timeout-ms", defaultValue = "2000")
-    private int auditConnectTimeoutMs;
-    @PropertyInject(value = "s3events.audit.response-timeout-ms", defaultValue = "10000")
-    private int auditResponseTimeoutMs;
+
+    @Override
+    public void configure(CamelContext camelContext) throws Exception {
+        requireAuditUrl(auditUrl);
+        String bucket = thumbnailBucket(sourceBucket, thumbnailBucket, thumbnailPrefix);
+        if (thumbnailBucket == null || thumbnailBucket.isBlank()) {
+            // the put-thumbnail step names {{s3events.thumbnail.bucket}}: empty means the source bucket
+            camelContext.getPropertiesComponent().addOverrideProperty(THUMBNAIL_BUCKET, bucket);
+        }
+        // camel-main may meet this class twice (added by Application and found by a package scan): configure once
+        Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
+        if (model.getRouteConfigurationDefinition(S3RecordProcessorPolicy.ID) == null) {
+            camelContext.addRoutes(new S3RecordProcessorPolicy());
+            camelContext.addStartupListener(new S3ProcessorRoutesCheck());
+        }
+    }
+
+    /** The audit route posts to s3events.audit.url: refuse to start without one. */
+    static void requireAuditUrl(String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("s3events.audit.url is empty: set the URL of the response server the audit posts to");
+        }
+    }
 
     @BindToRegistry("s3EventParser")
     public S3EventParser s3EventParser() {
         return new S3EventParser();
     }
 
-    @BindToRegistry(THUMBNAIL)
-    public ThumbnailProcessor thumbnail(S3Client s3Client) {
-        return new ThumbnailProcessor(s3Client, thumbnailBucket(sourceBucket, thumbnailBucket, thumbnailPrefix),
-                thumbnailPrefix, thumbnailMaxBytes, thumbnailSize, thumbnailMaxPixels);
+    @BindToRegistry("thumbnailer")
+    public Thumbnailer thumbnailer() {
+        return new Thumbnailer(thumbnailBucket(sourceBucket, thumbnailBucket, thumbnailPrefix), thumbnailPrefix,
+                thumbnailMaxBytes, thumbnailSize, thumbnailMaxPixels);
     }
 
     /** The configured thumbnail bucket (the source bucket when empty); refuses a setup where thumbnails replace images. */
@@ -58,20 +73,5 @@ public class S3EventsBeans implements CamelConfiguration, CamelContextAware {
                     + bucket + "): every thumbnail would replace its image. Set a prefix such as thumbnails/ or another bucket");
         }
         return bucket;
-    }
-
-    @BindToRegistry(AUDIT)
-    public AuditProcessor audit() {
-        return new AuditProcessor(camelContext, auditUrl, auditConnectTimeoutMs, auditResponseTimeoutMs, new RelayContract());
-    }
-
-    @Override
-    public void setCamelContext(CamelContext camelContext) {
-        this.camelContext = camelContext;
-    }
-
-    @Override
-    public CamelContext getCamelContext() {
-        return camelContext;
     }
 }

@@ -2,24 +2,33 @@ package dev.sqsrouter.s3events;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Map;
+
+import dev.sqsrouter.failure.BusinessFailureException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 
-/** The thumbnail processor's parts that need no S3: scaling, naming, the loop guard's key rule, configuration checks. */
+/**
+ * The thumbnail flow's Java steps that need no S3: scaling, naming, the loop guard's key rule, the get request, the
+ * refusals an event already shows, configuration checks.
+ */
 class S3ThumbnailProcessorTest {
 
-    private final ThumbnailProcessor processor = new ThumbnailProcessor(null, "images", "thumbnails/", 1000, 200, 1000);
+    private final Thumbnailer processor = new Thumbnailer("images", "thumbnails/", 1000, 200, 1000);
 
     @ParameterizedTest
     @CsvSource({"640, 480, 200, 150", "480, 640, 150, 200", "100, 50, 100, 50", "5000, 10, 200, 1", "3000, 3000, 200, 200"})
     void fitsTheLongerSideAndNeverEnlarges(int width, int height, int expectedWidth, int expectedHeight) {
-        BufferedImage scaled = ThumbnailProcessor.scale(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), 200, true);
+        BufferedImage scaled = Thumbnailer.scale(new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB), 200, true);
         assertEquals(expectedWidth, scaled.getWidth());
         assertEquals(expectedHeight, scaled.getHeight());
     }
@@ -27,8 +36,8 @@ class S3ThumbnailProcessorTest {
     @Test
     void transparencyIsKeptWhereTheFormatHasIt() {
         BufferedImage transparent = new BufferedImage(400, 400, BufferedImage.TYPE_INT_ARGB);
-        assertTrue(ThumbnailProcessor.scale(transparent, 100, true).getColorModel().hasAlpha());
-        BufferedImage flattened = ThumbnailProcessor.scale(transparent, 100, false);
+        assertTrue(Thumbnailer.scale(transparent, 100, true).getColorModel().hasAlpha());
+        BufferedImage flattened = Thumbnailer.scale(transparent, 100, false);
         assertFalse(flattened.getColorModel().hasAlpha());
         assertEquals(0xFFFFFFFF, flattened.getRGB(50, 50), "transparent pixels become white, not black");
     }
@@ -54,7 +63,7 @@ class S3ThumbnailProcessorTest {
     @Test
     void sourceMetadataIsAsciiBucketAndFormEncodedKey() {
         assertEquals("images/cats%2Fmy+cat+%2B+friend+%C3%A9.png",
-                ThumbnailProcessor.sourceOf(record("images", "cats/my cat + friend é.png")));
+                Thumbnailer.sourceOf(record("images", "cats/my cat + friend é.png")));
     }
 
     @Test
@@ -64,8 +73,60 @@ class S3ThumbnailProcessorTest {
         assertTrue(e.getMessage().contains("s3events.thumbnail.prefix is empty"), e.getMessage());
         assertEquals("images", S3EventsBeans.thumbnailBucket("images", "", "thumbnails/"));
         assertEquals("thumbs", S3EventsBeans.thumbnailBucket("images", "thumbs", ""), "another bucket needs no prefix");
-        assertThrows(IllegalArgumentException.class, () -> new ThumbnailProcessor(null, "images", "t/", 0, 200, 1));
-        assertThrows(IllegalArgumentException.class, () -> new ThumbnailProcessor(null, "images", "t/", 10, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Thumbnailer("images", "t/", 0, 200, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Thumbnailer("images", "t/", 10, 0, 1));
+    }
+
+    @Test
+    void theObjectIsReadInTheVersionTheEventNames() {
+        GetObjectRequest versioned = processor.sourceRequest(new S3EventRecord("images", "cats/cat.png", 10L, null, "v7", null,
+                "ObjectCreated:Put", null));
+        assertEquals("images", versioned.bucket());
+        assertEquals("cats/cat.png", versioned.key());
+        assertEquals("v7", versioned.versionId());
+        assertNull(processor.sourceRequest(record("images", "cats/cat.png")).versionId());
+    }
+
+    @Test
+    void anObjectTheEventSaysIsTooLargeIsRefusedBeforeReading() {
+        BusinessFailureException refused = assertThrows(BusinessFailureException.class, () -> processor.sourceRequest(
+                new S3EventRecord("images", "big.png", 1001L, null, null, null, "ObjectCreated:Put", null)));
+        assertTrue(refused.getMessage().contains("is 1001 bytes, over s3events.thumbnail.max-bytes (1000)"), refused.getMessage());
+    }
+
+    @Test
+    void aKeyTheS3ComponentWouldEvaluateIsRefused() {
+        // aws2-s3 evaluates a key holding ${ as a Simple expression: the thumbnail would land elsewhere
+        for (String key : List.of("cats/${body}.png", "cats/$simple{header.x}.png")) {
+            BusinessFailureException refused = assertThrows(BusinessFailureException.class,
+                    () -> processor.sourceRequest(record("images", key)));
+            assertTrue(refused.getMessage().contains("would evaluate as an expression"), refused.getMessage());
+        }
+        assertEquals("cats/$ {price}.png", processor.sourceRequest(record("images", "cats/$ {price}.png")).key());
+        assertThrows(IllegalArgumentException.class, () -> new Thumbnailer("images", "t/${date:now}/", 10, 10, 10));
+    }
+
+    @Test
+    void theThumbnailNamesItsKeyTypeAndSource() {
+        Thumbnailer thumbnailer = new Thumbnailer("images", "thumbnails/", 100_000, 200, 1_000_000);
+        Thumbnailer.Thumbnail thumbnail = thumbnailer.thumbnail(TestImages.image(400, 100, "gif"),
+                record("images", "cats/my cat + friend é.gif"));
+        assertEquals("thumbnails/cats/my cat + friend é.gif", thumbnail.key());
+        assertEquals("image/gif", thumbnail.contentType());
+        assertEquals(Map.of("thumbnail-of", "images/cats%2Fmy+cat+%2B+friend+%C3%A9.gif"), thumbnail.metadata());
+        BufferedImage decoded = TestImages.decode(thumbnail.bytes());
+        assertEquals(200, decoded.getWidth());
+        assertEquals(50, decoded.getHeight());
+    }
+
+    @Test
+    void bytesThatAreNoImageAreRefused() {
+        BusinessFailureException refused = assertThrows(BusinessFailureException.class,
+                () -> processor.thumbnail("not a picture".getBytes(java.nio.charset.StandardCharsets.UTF_8), record("images", "a.png")));
+        assertTrue(refused.getMessage().contains("is not an image ImageIO can decode"), refused.getMessage());
+        BusinessFailureException huge = assertThrows(BusinessFailureException.class,
+                () -> processor.thumbnail(TestImages.image(40, 30, "png"), record("images", "b.png")));
+        assertTrue(huge.getMessage().contains("is 40x30 pixels, over s3events.thumbnail.max-pixels (1000)"), huge.getMessage());
     }
 
     private static S3EventRecord record(String bucket, String key) {

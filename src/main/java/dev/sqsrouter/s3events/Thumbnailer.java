@@ -22,38 +22,42 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 import dev.sqsrouter.failure.BusinessFailureException;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Writes a thumbnail of each image: streams the object from S3 under a size cap, decodes it with ImageIO, scales it
- * so that its longer side is at most the configured size, and writes it in the same format (PNG when ImageIO cannot
- * write that format) to the thumbnail bucket under the thumbnail prefix, with user metadata naming its source.
+ * The thumbnail flow's Java steps (routes/s3-record-thumbnail.yaml), all of them pure image and naming work: the
+ * route reads the object and writes the thumbnail with the aws2-s3 component. Reads the object's stream under a size
+ * cap, decodes it with ImageIO, scales it so that its longer side is at most the configured size, and encodes it in
+ * the same format (PNG when ImageIO cannot write that format), named prefix + source key, with user metadata naming
+ * its source.
  * <p>
  * A thumbnail never causes another: keys under the thumbnail prefix of the thumbnail bucket are skipped, and so is
  * any object that carries the source metadata, whatever the notification filters let through.
  * <p>
- * Outcomes: an object that is gone, too large, or not a decodable image is a business failure (this record in the
- * failure store, not retried); any other S3 or I/O error is left to the failure policy (retried, then kept in SQS).
- * A record done again (its message came back) writes the same bytes again.
+ * Refusals (a {@link BusinessFailureException}: this record in the failure store, not retried): an object that is
+ * gone, too large, or not a decodable image, and a key the S3 component would read as an expression. Any other S3 or
+ * I/O error is thrown as it is (retried, then the message is kept in SQS). A record done again (its message came
+ * back) writes the same bytes again.
  */
-public class ThumbnailProcessor implements S3EventRecordProcessor {
+public class Thumbnailer {
 
     /** User metadata on every thumbnail: bucket/key of its source, the key form-encoded as S3 events encode keys. */
     public static final String SOURCE_METADATA = "thumbnail-of";
-    private static final Logger LOG = LoggerFactory.getLogger(ThumbnailProcessor.class);
+    /** Exchange property that keeps the record at hand while the body becomes the object, then the thumbnail. */
+    public static final String RECORD = "sqsrouter.s3Record";
+    private static final Logger LOG = LoggerFactory.getLogger(Thumbnailer.class);
     private static final String FALLBACK_FORMAT = "png";
     private static final Map<String, String> CONTENT_TYPES = Map.of(
             "png", "image/png", "jpeg", "image/jpeg", "gif", "image/gif", "bmp", "image/bmp");
 
-    private final S3Client s3;
     private final String bucket;
     private final String prefix;
     private final long maxBytes;
@@ -67,7 +71,7 @@ public class ThumbnailProcessor implements S3EventRecordProcessor {
      * @param size      the longer side of a thumbnail, in pixels
      * @param maxPixels larger images are refused before decoding (a small file can declare a huge image)
      */
-    public ThumbnailProcessor(S3Client s3, String bucket, String prefix, long maxBytes, int size, long maxPixels) {
+    public Thumbnailer(String bucket, String prefix, long maxBytes, int size, long maxPixels) {
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalArgumentException("s3events.thumbnail.bucket is empty: name the bucket thumbnails are written to");
         }
@@ -81,7 +85,10 @@ public class ThumbnailProcessor implements S3EventRecordProcessor {
         if (maxPixels <= 0) {
             throw new IllegalArgumentException("s3events.thumbnail.max-pixels must be positive, not " + maxPixels);
         }
-        this.s3 = s3;
+        if (readAsExpression(prefix)) {
+            throw new IllegalArgumentException("s3events.thumbnail.prefix (" + prefix + ") holds '${': the S3 component would"
+                    + " evaluate every thumbnail key as an expression. Choose a prefix without it");
+        }
         this.bucket = bucket.trim();
         this.prefix = prefix == null ? "" : prefix.trim();
         this.maxBytes = maxBytes;
@@ -89,55 +96,50 @@ public class ThumbnailProcessor implements S3EventRecordProcessor {
         this.maxPixels = maxPixels;
     }
 
-    @Override
-    public void process(S3EventRecord record) {
-        if (isThumbnail(record)) {
+    /** Under the thumbnail prefix of the thumbnail bucket: written by this flow. */
+    public boolean isThumbnail(@Body S3EventRecord record) {
+        boolean thumbnail = bucket.equals(record.bucket()) && record.key().startsWith(prefix);
+        if (thumbnail) {
             LOG.debug("{} is a thumbnail itself: skipped", record.location());
-            return;
         }
+        return thumbnail;
+    }
+
+    /**
+     * The get-object step's request: the object of the record, in the version the event names (a later overwrite has
+     * its own event). Refuses what the event already shows cannot get a thumbnail.
+     */
+    public GetObjectRequest sourceRequest(@Body S3EventRecord record) {
         if (record.size() != null && record.size() > maxBytes) {
             throw tooLarge(record, record.size());
         }
-        byte[] image = read(record);
-        if (image == null) {
-            return;
+        if (readAsExpression(record.key())) {
+            // aws2-s3 evaluates a key that holds ${ as a Simple expression: written, it would land elsewhere
+            throw new BusinessFailureException("object " + record.location() + ": its key holds '${', which the S3"
+                    + " component would evaluate as an expression in the thumbnail's key: no thumbnail", null, null);
         }
-        Thumbnail thumbnail = thumbnail(record, image);
-        String key = thumbnailKey(record.key(), thumbnail.format());
-        s3.putObject(PutObjectRequest.builder()
-                        .bucket(bucket)
-                        .key(key)
-                        .contentType(CONTENT_TYPES.getOrDefault(thumbnail.format(), "application/octet-stream"))
-                        .metadata(Map.of(SOURCE_METADATA, sourceOf(record)))
-                        .build(),
-                RequestBody.fromBytes(thumbnail.bytes()));
-        LOG.debug("thumbnail of {} written to {}/{} ({}x{}, {} bytes)", record.location(), bucket, key,
-                thumbnail.width(), thumbnail.height(), thumbnail.bytes().length);
-    }
-
-    /** Under the thumbnail prefix of the thumbnail bucket: written by this processor. */
-    boolean isThumbnail(S3EventRecord record) {
-        return bucket.equals(record.bucket()) && record.key().startsWith(prefix);
-    }
-
-    String thumbnailKey(String sourceKey, String format) {
-        String key = prefix + sourceKey;
-        return extensionMatches(sourceKey, format) ? key : key + "." + format;
-    }
-
-    static String sourceOf(S3EventRecord record) {
-        // metadata travels in HTTP headers, which only carry ASCII
-        return record.bucket() + "/" + URLEncoder.encode(record.key(), StandardCharsets.UTF_8);
-    }
-
-    /** The object's bytes, or null if it turns out to be a thumbnail. */
-    private byte[] read(S3EventRecord record) {
         GetObjectRequest.Builder get = GetObjectRequest.builder().bucket(record.bucket()).key(record.key());
         if (record.versionId() != null) {
-            // the event is about this version; a later overwrite has its own event
             get.versionId(record.versionId());
         }
-        try (ResponseInputStream<GetObjectResponse> object = s3.getObject(get.build())) {
+        return get.build();
+    }
+
+    /** The get-object step met a 404 (NoSuchKey, NoSuchVersion, NoSuchBucket): the object is gone, and a retry finds it gone too. */
+    public void sourceGone(@ExchangeProperty(RECORD) S3EventRecord record,
+            @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) S3Exception notFound) {
+        String code = notFound.awsErrorDetails() != null ? notFound.awsErrorDetails().errorCode() : "404";
+        throw new BusinessFailureException("object " + record.location()
+                + (record.versionId() != null ? " version " + record.versionId() : "") + " is gone (" + code
+                + "): no thumbnail", 404, notFound.getMessage());
+    }
+
+    /**
+     * The object's bytes from the get-object step's stream, read under s3events.thumbnail.max-bytes whatever the event
+     * said; or null when the object carries the source metadata (a thumbnail itself). The stream is closed either way.
+     */
+    public byte[] readSource(@Body ResponseInputStream<GetObjectResponse> object, @ExchangeProperty(RECORD) S3EventRecord record) {
+        try (object) {
             GetObjectResponse response = object.response();
             if (response.metadata().containsKey(SOURCE_METADATA)) {
                 object.abort();
@@ -155,24 +157,16 @@ public class ThumbnailProcessor implements S3EventRecordProcessor {
                 throw tooLarge(record, bytes.length);
             }
             return bytes;
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                // NoSuchKey, NoSuchVersion, NoSuchBucket: the object is gone; a retry finds it gone too
-                String code = e.awsErrorDetails() != null ? e.awsErrorDetails().errorCode() : "404";
-                throw new BusinessFailureException("object " + record.location()
-                        + (record.versionId() != null ? " version " + record.versionId() : "") + " is gone (" + code
-                        + "): no thumbnail", 404, e.getMessage());
-            }
-            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException("reading " + record.location() + " from S3 failed", e);
         }
     }
 
-    private Thumbnail thumbnail(S3EventRecord record, byte[] bytes) {
+    /** The thumbnail of the image: what the put-thumbnail step writes, and where. */
+    public Thumbnail thumbnail(@Body byte[] image, @ExchangeProperty(RECORD) S3EventRecord record) {
         BufferedImage source;
         String format;
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(image))) {
             Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
                 throw notAnImage(record, "ImageIO knows no format that starts like it");
@@ -199,7 +193,27 @@ public class ThumbnailProcessor implements S3EventRecordProcessor {
         }
         String outputFormat = writerFor(format) != null ? format : FALLBACK_FORMAT;
         BufferedImage scaled = scale(source, size, !"jpeg".equals(outputFormat) && !"bmp".equals(outputFormat));
-        return new Thumbnail(outputFormat, encode(scaled, outputFormat), scaled.getWidth(), scaled.getHeight());
+        byte[] bytes = encode(scaled, outputFormat);
+        String key = thumbnailKey(record.key(), outputFormat);
+        LOG.debug("thumbnail of {} for {}/{}: {}x{}, {} bytes", record.location(), bucket, key, scaled.getWidth(),
+                scaled.getHeight(), bytes.length);
+        return new Thumbnail(key, CONTENT_TYPES.getOrDefault(outputFormat, "application/octet-stream"),
+                Map.of(SOURCE_METADATA, sourceOf(record)), bytes);
+    }
+
+    String thumbnailKey(String sourceKey, String format) {
+        String key = prefix + sourceKey;
+        return extensionMatches(sourceKey, format) ? key : key + "." + format;
+    }
+
+    static String sourceOf(S3EventRecord record) {
+        // metadata travels in HTTP headers, which only carry ASCII
+        return record.bucket() + "/" + URLEncoder.encode(record.key(), StandardCharsets.UTF_8);
+    }
+
+    /** What aws2-s3 evaluates as a Simple expression when it is a key (LanguageSupport.hasSimpleFunction). */
+    static boolean readAsExpression(String key) {
+        return key != null && (key.contains("${") || key.contains("$simple{"));
     }
 
     /** Fits the image into size x size; halves in steps first, since one big bilinear step drops detail. */
@@ -275,6 +289,12 @@ public class ThumbnailProcessor implements S3EventRecordProcessor {
                 + why + "): no thumbnail", null, null);
     }
 
-    private record Thumbnail(String format, byte[] bytes, int width, int height) {
+    /**
+     * A thumbnail to write: the put-thumbnail step's key, content type and user metadata, and its bytes.
+     *
+     * @param key      the thumbnail's key in the thumbnail bucket (prefix + source key, with the format's extension)
+     * @param metadata user metadata: thumbnail-of = bucket/key of the source
+     */
+    public record Thumbnail(String key, String contentType, Map<String, String> metadata, byte[] bytes) {
     }
 }

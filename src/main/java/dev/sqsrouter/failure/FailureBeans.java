@@ -1,9 +1,7 @@
 package dev.sqsrouter.failure;
 
-import dev.sqsrouter.sqs.OrderedSqsComponent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
-import dev.sqsrouter.sqs.OrderedSqsComponent;
 import org.apache.camel.CamelContext;
 import org.apache.camel.model.Model;
 import java.time.Clock;
@@ -15,7 +13,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** The failure store and what writes to it (parking, the dead-letter archiver), the failure policy every flow names, and the ordered SQS component. */
+/** The failure store and what writes to it (parking, the dead-letter archiver) and the failure policy every flow names. */
 public class FailureBeans implements CamelConfiguration {
 
     @PropertyInject(value = "failures.table", defaultValue = "sqs-router-failures")
@@ -32,11 +30,6 @@ public class FailureBeans implements CamelConfiguration {
         if (model.getRouteConfigurationDefinition(FailurePolicy.ID) == null) {
             camelContext.addRoutes(new FailurePolicy());
         }
-    }
-
-    @BindToRegistry(OrderedSqsComponent.SCHEME)
-    public OrderedSqsComponent orderedSqs() {
-        return new OrderedSqsComponent();
     }
 
     @BindToRegistry("failureStore")

@@ -79,7 +79,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         super(endpoint, processor);
         this.options = options;
         this.stats = stats;
-        this.breaker = new ConsumerBreaker(options.breakerThreshold(), TimeUnit.SECONDS.toMillis(options.breakerOpenSeconds()));
+        this.breaker = new ConsumerBreaker(options.getBreakerThreshold(), TimeUnit.SECONDS.toMillis(options.getBreakerOpenSeconds()));
         stats.breakerState = breaker::state;
     }
 
@@ -87,18 +87,17 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     protected void doStart() throws Exception {
         String queue = getConfiguration().getQueueName();
         var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-        int threads = Math.max(1, options.groupWorkers()) * Math.max(1, getConfiguration().getConcurrentConsumers());
+        int threads = Math.max(1, options.getGroupWorkers()) * Math.max(1, getConfiguration().getConcurrentConsumers());
         maxGroupsInFlight = threads;
         // released before SQS's 12 hour ceiling would refuse the next extension
-        maxHoldMillis = Math.max(0, TimeUnit.SECONDS.toMillis(Math.min(options.maxHoldSeconds(),
-                OrderedOptions.SQS_MAX_VISIBILITY_SECONDS - visibilitySeconds() - 60)) - options.retryMaxDelayMs());
+        maxHoldMillis = options.maxHoldMillis(visibilitySeconds());
         // Abort, not Camel's default CallerRuns: after shutdown CallerRuns drops a task silently, and a dropped group
         // would never settle its batch; a rejection is caught and the task run (or given back) by the caller
         groupWorkers = executors.newThreadPool(this, "sqs-ordered[" + queue + "]", profile("sqs-ordered", threads));
         // only hands due work to the group workers: it never waits on SQS or a target
         timer = executors.newScheduledThreadPool(this, "sqs-ordered-timer[" + queue + "]", profile("sqs-ordered-timer", 1));
         acknowledger = new SqsAcknowledger(getClient(), this::getQueueUrl, queue, stats);
-        if (options.extendMessageVisibility()) {
+        if (options.isExtendMessageVisibility()) {
             int seconds = visibilitySeconds();
             heartbeats = executors.newScheduledThreadPool(this, "sqs-ordered-visibility[" + queue + "]",
                     profile("sqs-ordered-visibility", 1));
@@ -229,7 +228,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, i);
             exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, batch.size());
             exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, i == batch.size() - 1);
-            SqsMessage message = SqsMessage.capture(exchange, getConfiguration().getQueueName(), options.deadLetterQueue());
+            SqsMessage message = SqsMessage.capture(exchange, getConfiguration().getQueueName(), options.getDeadLetterQueue());
             exchange.setProperty(SqsMessage.PROPERTY, message);
             messages.add(message);
             groups.computeIfAbsent(message.orderingKey(), k -> new ArrayList<>()).add(exchange);
@@ -309,7 +308,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         if (!wasOpen && breaker.isOpen()) {
             stats.breakerOpenings.increment();
             LOG.warn("{}: {} failed attempts in a row, not receiving new messages for {} s", getConfiguration().getQueueName(),
-                    options.breakerThreshold(), options.breakerOpenSeconds());
+                    options.getBreakerThreshold(), options.getBreakerOpenSeconds());
         }
     }
 
@@ -435,13 +434,13 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
                     LOG.warn("{}: message {} (group {}) failed for {} s, longer than maxHoldSeconds; it goes back to SQS",
                             head.queue(), head.messageId(), head.groupId(), heldMillis / 1000);
                 }
-                int seconds = mayStart() ? Math.max(0, options.failedVisibilityTimeout()) : 0;
+                int seconds = mayStart() ? Math.max(0, options.getFailedVisibilityTimeout()) : 0;
                 stats.kept.increment();
                 stats.released.add(messages.size() - next - 1);
                 giveBack(messages.subList(next, messages.size()), seconds);
                 return true;
             }
-            if (options.poisonAttempts() > 0 && poisonFailures >= options.poisonAttempts()) {
+            if (options.getPoisonAttempts() > 0 && poisonFailures >= options.getPoisonAttempts()) {
                 lastAttempt = true;
             }
             long delay = options.retryDelayMs(failedAttempts);

@@ -1,6 +1,5 @@
 package dev.sqsrouter.failure;
 
-import dev.sqsrouter.sqs.OrderedSqsComponent;
 import java.time.Clock;
 
 import org.apache.camel.BindToRegistry;
@@ -13,7 +12,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The failure policy every flow names, the failure channel it parks through, the store and what builds its records
- * (parking, the dead-letter archiver), and the ordered SQS component.
+ * (parking, the dead-letter archiver).
  */
 public class FailureBeans implements CamelConfiguration {
 
@@ -35,11 +34,6 @@ public class FailureBeans implements CamelConfiguration {
             // bodies too large for a DynamoDB item are kept whole in the bucket; the item points to them
             camelContext.addRoutes(new FailureChannel(failureTable, largeBodyBucket, largeBodyThresholdBytes));
         }
-    }
-
-    @BindToRegistry(OrderedSqsComponent.SCHEME)
-    public OrderedSqsComponent orderedSqs() {
-        return new OrderedSqsComponent();
     }
 
     @BindToRegistry("failureStore")

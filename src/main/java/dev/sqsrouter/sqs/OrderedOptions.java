@@ -1,49 +1,82 @@
 package dev.sqsrouter.sqs;
 
-import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
-/**
- * The options sqs-ordered adds to aws2-sqs, removed from the URI parameters before aws2-sqs binds the rest.
- *
- * @param retryDelayMs      first wait before a failed message is tried again in place (doubles per attempt)
- * @param retryMaxDelayMs   cap of that wait
- * @param poisonAttempts    failed attempts, each while the consumer saw other messages succeed, after which the
- *                          last attempt parks the message (0 = never)
- * @param maxHoldSeconds    how long a failing message is held and retried in place before it goes back to SQS
- */
-record OrderedOptions(String deadLetterQueue, int groupWorkers, int failedVisibilityTimeout, int breakerThreshold,
-        int breakerOpenSeconds, boolean extendMessageVisibility, long retryDelayMs, long retryMaxDelayMs,
-        int poisonAttempts, int maxHoldSeconds) {
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriParams;
+
+/** The endpoint options sqs-ordered adds to aws2-sqs's, bound from the URI by Camel and checked when the endpoint is created. */
+@UriParams
+public class OrderedOptions {
 
     /** SQS keeps a received message invisible for at most 12 hours in all. */
     static final int SQS_MAX_VISIBILITY_SECONDS = 43_200;
 
-    OrderedOptions {
-        if (maxHoldSeconds < 0 || maxHoldSeconds > SQS_MAX_VISIBILITY_SECONDS) {
-            throw new IllegalArgumentException("sqs-ordered option maxHoldSeconds must be between 0 and "
-                    + SQS_MAX_VISIBILITY_SECONDS + " (SQS's 12 hour visibility ceiling), not " + maxHoldSeconds);
+    @UriParam(label = "consumer", description = "Where a business failure is sent (with its MessageGroupId on a FIFO queue)"
+            + " after it is parked in the failure store; none when unset")
+    private String deadLetterQueue;
+    @UriParam(label = "consumer", defaultValue = "10", description = "Groups run at once per poller (concurrentConsumers):"
+            + " no new batch is received while that many groups are running or held for a retry")
+    private int groupWorkers = 10;
+    @UriParam(label = "consumer", defaultValue = "0", description = "Seconds before SQS hands out again a message given back"
+            + " after a failure it was no longer held for (past maxHoldSeconds, or without extendMessageVisibility)")
+    private int failedVisibilityTimeout;
+    @UriParam(label = "consumer", defaultValue = "5", description = "Failed attempts in a row after which the consumer"
+            + " stops receiving new batches for breakerOpenSeconds (0 = never)")
+    private int breakerThreshold = 5;
+    @UriParam(label = "consumer", defaultValue = "30", description = "Seconds the consumer receives no new batches once"
+            + " breakerThreshold attempts failed in a row")
+    private int breakerOpenSeconds = 30;
+    // aws2-sqs's option of the same name, taken here so that its own extender (which never sees these exchanges) stays off
+    @UriParam(label = "consumer", defaultValue = "true", description = "Keep every received message invisible until its"
+            + " own acknowledgement (a heartbeat extends its visibility timeout every third of it), so that a failing"
+            + " message can be retried in place; when false, a failed message and the rest of its group go back to SQS"
+            + " at once, and no message starts after half the visibility timeout")
+    private boolean extendMessageVisibility = true;
+    @UriParam(label = "consumer", defaultValue = "200", description = "Milliseconds before a failed message is tried again"
+            + " in place; the wait doubles with each failed attempt")
+    private long retryDelayMs = 200;
+    @UriParam(label = "consumer", defaultValue = "5000", description = "Longest wait in milliseconds between two attempts"
+            + " of a message retried in place")
+    private long retryMaxDelayMs = 5000;
+    @UriParam(label = "consumer", defaultValue = "10", description = "Failed attempts, each while other messages of the"
+            + " consumer succeeded, after which the next attempt is the last: the failure policy parks the message"
+            + " if it fails (0 = never)")
+    private int poisonAttempts = 10;
+    // 11 hours: released before SQS's 12 hour ceiling ends the extensions anyway
+    @UriParam(label = "consumer", defaultValue = "39600", description = "Seconds a failing message is held and retried"
+            + " in place before it goes back to SQS with the rest of its group (at most 43200, SQS's 12 hour ceiling)")
+    private int maxHoldSeconds = 39_600;
+
+    /** Fails with what to fix when an option is out of range; {@code queue} names the endpoint in the message. */
+    void validate(String queue) {
+        String where = "sqs-ordered:" + queue + ": ";
+        if (groupWorkers < 1) {
+            throw new IllegalArgumentException(where + "groupWorkers must be at least 1 (groups run at once per poller), not "
+                    + groupWorkers);
+        }
+        requireBetween(where, "failedVisibilityTimeout", failedVisibilityTimeout, 0, SQS_MAX_VISIBILITY_SECONDS,
+                " (seconds; SQS's 12 hour visibility ceiling)");
+        if (breakerThreshold < 0 || breakerOpenSeconds < 0) {
+            throw new IllegalArgumentException(where + "breakerThreshold (" + breakerThreshold + ") and breakerOpenSeconds ("
+                    + breakerOpenSeconds + ") must not be negative; breakerThreshold=0 turns the breaker off");
         }
         if (retryDelayMs < 1 || retryMaxDelayMs < retryDelayMs) {
-            throw new IllegalArgumentException("sqs-ordered options retryDelayMs (" + retryDelayMs + ") and retryMaxDelayMs ("
+            throw new IllegalArgumentException(where + "retryDelayMs (" + retryDelayMs + ") and retryMaxDelayMs ("
                     + retryMaxDelayMs + ") must be positive, the maximum not below the first delay");
         }
+        if (poisonAttempts < 0) {
+            throw new IllegalArgumentException(where + "poisonAttempts must not be negative (0 = never park a message as poison), not "
+                    + poisonAttempts);
+        }
+        requireBetween(where, "maxHoldSeconds", maxHoldSeconds, 0, SQS_MAX_VISIBILITY_SECONDS,
+                " (SQS's 12 hour visibility ceiling)");
     }
 
-    static OrderedOptions take(Map<String, Object> parameters) {
-        return new OrderedOptions(
-                (String) parameters.remove("deadLetterQueue"),
-                intOption(parameters, "groupWorkers", 10),
-                intOption(parameters, "failedVisibilityTimeout", -1),
-                intOption(parameters, "breakerThreshold", 5),
-                intOption(parameters, "breakerOpenSeconds", 30),
-                // aws2-sqs's option, taken here so that its own extender (which never sees our exchanges) stays off;
-                // on by default: a failing message is held in flight, so it must not outlive its visibility timeout
-                booleanOption(parameters, "extendMessageVisibility", true),
-                intOption(parameters, "retryDelayMs", 200),
-                intOption(parameters, "retryMaxDelayMs", 5000),
-                intOption(parameters, "poisonAttempts", 10),
-                // 11 hours: released before SQS's 12 hour ceiling ends the extensions anyway
-                intOption(parameters, "maxHoldSeconds", 39_600));
+    private static void requireBetween(String where, String name, int value, int min, int max, String why) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(where + name + " must be between " + min + " and " + max + why + ", not " + value);
+        }
     }
 
     /** The wait before attempt number {@code failedAttempts + 1}: exponential, capped. */
@@ -55,27 +88,92 @@ record OrderedOptions(String deadLetterQueue, int groupWorkers, int failedVisibi
         return Math.min(delay, retryMaxDelayMs);
     }
 
-    private static boolean booleanOption(Map<String, Object> parameters, String name, boolean fallback) {
-        Object value = parameters.remove(name);
-        if (value == null || value.toString().isBlank()) {
-            return fallback;
-        }
-        String text = value.toString().trim();
-        if (!text.equals("true") && !text.equals("false")) {
-            throw new IllegalArgumentException("sqs-ordered option " + name + " must be true or false, not '" + value + "'");
-        }
-        return Boolean.parseBoolean(text);
+    /**
+     * How long a failing group may be held in flight: maxHoldSeconds, released before SQS's 12 hour ceiling would refuse
+     * the next extension, less one longest retry wait.
+     */
+    long maxHoldMillis(int visibilitySeconds) {
+        return Math.max(0, TimeUnit.SECONDS.toMillis(Math.min(maxHoldSeconds,
+                SQS_MAX_VISIBILITY_SECONDS - visibilitySeconds - 60)) - retryMaxDelayMs);
     }
 
-    private static int intOption(Map<String, Object> parameters, String name, int fallback) {
-        Object value = parameters.remove(name);
-        if (value == null || value.toString().isBlank()) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("sqs-ordered option " + name + " must be a whole number, not '" + value + "'");
-        }
+    public String getDeadLetterQueue() {
+        return deadLetterQueue;
+    }
+
+    public void setDeadLetterQueue(String deadLetterQueue) {
+        this.deadLetterQueue = deadLetterQueue;
+    }
+
+    public int getGroupWorkers() {
+        return groupWorkers;
+    }
+
+    public void setGroupWorkers(int groupWorkers) {
+        this.groupWorkers = groupWorkers;
+    }
+
+    public int getFailedVisibilityTimeout() {
+        return failedVisibilityTimeout;
+    }
+
+    public void setFailedVisibilityTimeout(int failedVisibilityTimeout) {
+        this.failedVisibilityTimeout = failedVisibilityTimeout;
+    }
+
+    public int getBreakerThreshold() {
+        return breakerThreshold;
+    }
+
+    public void setBreakerThreshold(int breakerThreshold) {
+        this.breakerThreshold = breakerThreshold;
+    }
+
+    public int getBreakerOpenSeconds() {
+        return breakerOpenSeconds;
+    }
+
+    public void setBreakerOpenSeconds(int breakerOpenSeconds) {
+        this.breakerOpenSeconds = breakerOpenSeconds;
+    }
+
+    public boolean isExtendMessageVisibility() {
+        return extendMessageVisibility;
+    }
+
+    public void setExtendMessageVisibility(boolean extendMessageVisibility) {
+        this.extendMessageVisibility = extendMessageVisibility;
+    }
+
+    public long getRetryDelayMs() {
+        return retryDelayMs;
+    }
+
+    public void setRetryDelayMs(long retryDelayMs) {
+        this.retryDelayMs = retryDelayMs;
+    }
+
+    public long getRetryMaxDelayMs() {
+        return retryMaxDelayMs;
+    }
+
+    public void setRetryMaxDelayMs(long retryMaxDelayMs) {
+        this.retryMaxDelayMs = retryMaxDelayMs;
+    }
+
+    public int getPoisonAttempts() {
+        return poisonAttempts;
+    }
+
+    public void setPoisonAttempts(int poisonAttempts) {
+        this.poisonAttempts = poisonAttempts;
+    }
+
+    public int getMaxHoldSeconds() {
+        return maxHoldSeconds;
+    }
+
+    public void setMaxHoldSeconds(int maxHoldSeconds) {
+        this.maxHoldSeconds = maxHoldSeconds;
     }
 }

@@ -1,25 +1,16 @@
 package dev.sqsrouter.sqs;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Processor;
-
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.aws2.sqs.Sqs2Consumer;
 import org.apache.camel.spi.ThreadPoolProfile;
@@ -28,22 +19,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Processes each received batch by group. Messages are grouped by FIFO MessageGroupId (on a standard queue each
- * message is its own group); a group's messages run one after another in receive order, groups run in parallel, and
- * each group is acknowledged (its successes deleted) as soon as it is done, without waiting for the other groups.
+ * Processes each received batch by group, composed of small parts: the grouping step ({@link MessageGrouping}) splits
+ * the batch into groups (FIFO MessageGroupId; on a standard queue each message is its own group), the ordered runner
+ * ({@link OrderedGroupRunner}) runs each group's messages one after another on the group workers while groups run in
+ * parallel, and the acknowledgement part ({@link BatchAcknowledgement}, {@link MessageAcknowledgement}) deletes each
+ * group's successes as soon as the group is done, without waiting for the other groups, while the
+ * {@link VisibilityHeartbeat} keeps every message invisible until then.
  * <p>
- * A message whose exchange fails (the route's failure policy left an exception: a transient failure) stops its
- * group, and the head is retried in place with capped exponential backoff while the group's messages stay in flight,
- * kept invisible by the {@link VisibilityHeartbeat}: an outage of any length costs no receive count, and followers are
- * never released untried. A group does not tie up its poller: on a FIFO queue the poller hands a batch's groups to
- * the workers and receives again at once (a standard queue's poller waits for its batch, whose ten messages already
- * run in parallel), as long as fewer groups are in flight than there are workers. Past {@code maxHoldSeconds} a held group goes back to SQS. A message that failed
- * {@code poisonAttempts} times while the consumer saw other messages succeed (so the target is not down for everyone)
- * gets one last attempt with {@link #LAST_ATTEMPT} set, on which the failure policy parks it instead of failing.
- * <p>
- * Every attempt feeds the consumer breaker: after many failures in a row it stops receiving new batches for a while.
- * With {@code extendMessageVisibility=false} nothing is held: a failed message is given back to SQS at once (after
- * {@code failedVisibilityTimeout}) with the rest of its group, and no message starts after half the visibility timeout.
+ * A failing message stops its group and is retried in place while the group stays in flight (see the runner): an
+ * outage of any length costs no receive count, and followers are never released untried. A group does not tie up its
+ * poller: on a FIFO queue the poller hands a batch's groups to the workers and receives again at once (a standard
+ * queue's poller waits for its batch, whose ten messages already run in parallel), as long as fewer groups are in
+ * flight than there are workers. After many failed attempts in a row the breaker stops receiving new batches for a
+ * while. With {@code extendMessageVisibility=false} nothing is held: a failed message is given back to SQS at once
+ * (after {@code failedVisibilityTimeout}) with the rest of its group, and no message starts after half the visibility
+ * timeout.
  */
 public class OrderedSqsConsumer extends Sqs2Consumer {
 
@@ -58,9 +48,6 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     private final OrderedOptions options;
     private final ConsumerStats stats;
     private final ConsumerBreaker breaker;
-    /** Successful messages so far: a failure counts towards poison only if others succeeded since the previous one. */
-    private final AtomicLong successes = new AtomicLong();
-    private final Set<GroupRun> waitingRetries = ConcurrentHashMap.newKeySet();
     /** Groups received and not finished (running, waiting for a worker, or held for a retry in place). */
     private final AtomicInteger groupsInFlight = new AtomicInteger();
     private final Object groupsInFlightChanged = new Object();
@@ -68,18 +55,19 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     private final AtomicInteger activePolls = new AtomicInteger();
     /** The pollers receive no more while this many groups are in flight: the workers' capacity. */
     private int maxGroupsInFlight;
-    private long maxHoldMillis;
     private volatile ExecutorService groupWorkers;
     private volatile ScheduledExecutorService timer;
     private volatile ScheduledExecutorService heartbeats;
-    private volatile VisibilityHeartbeat heartbeat;
-    private SqsAcknowledger acknowledger;
+    private MessageGrouping grouping;
+    private MessageAcknowledgement acknowledgement;
+    private OrderedGroupRunner runner;
 
     OrderedSqsConsumer(OrderedSqsEndpoint endpoint, Processor processor, OrderedOptions options, ConsumerStats stats) {
         super(endpoint, processor);
         this.options = options;
         this.stats = stats;
-        this.breaker = new ConsumerBreaker(options.breakerThreshold(), TimeUnit.SECONDS.toMillis(options.breakerOpenSeconds()));
+        this.breaker = new ConsumerBreaker(options.getBreakerThreshold(),
+                TimeUnit.SECONDS.toMillis(options.getBreakerOpenSeconds()));
         stats.breakerState = breaker::state;
     }
 
@@ -87,29 +75,32 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     protected void doStart() throws Exception {
         String queue = getConfiguration().getQueueName();
         var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-        int threads = Math.max(1, options.groupWorkers()) * Math.max(1, getConfiguration().getConcurrentConsumers());
+        int threads = options.getGroupWorkers() * Math.max(1, getConfiguration().getConcurrentConsumers());
         maxGroupsInFlight = threads;
-        // released before SQS's 12 hour ceiling would refuse the next extension
-        maxHoldMillis = Math.max(0, TimeUnit.SECONDS.toMillis(Math.min(options.maxHoldSeconds(),
-                OrderedOptions.SQS_MAX_VISIBILITY_SECONDS - visibilitySeconds() - 60)) - options.retryMaxDelayMs());
         // Abort, not Camel's default CallerRuns: after shutdown CallerRuns drops a task silently, and a dropped group
         // would never settle its batch; a rejection is caught and the task run (or given back) by the caller
         groupWorkers = executors.newThreadPool(this, "sqs-ordered[" + queue + "]", profile("sqs-ordered", threads));
         // only hands due work to the group workers: it never waits on SQS or a target
         timer = executors.newScheduledThreadPool(this, "sqs-ordered-timer[" + queue + "]", profile("sqs-ordered-timer", 1));
-        acknowledger = new SqsAcknowledger(getClient(), this::getQueueUrl, queue, stats);
-        if (options.extendMessageVisibility()) {
-            int seconds = visibilitySeconds();
+        SqsAcknowledger acknowledger = new SqsAcknowledger(getClient(), this::getQueueUrl, queue, stats);
+        int seconds = visibilitySeconds();
+        VisibilityHeartbeat heartbeat = null;
+        if (options.isExtendMessageVisibility()) {
             heartbeats = executors.newScheduledThreadPool(this, "sqs-ordered-visibility[" + queue + "]",
                     profile("sqs-ordered-visibility", 1));
             heartbeat = new VisibilityHeartbeat((messages, to) -> {
                 acknowledger.changeVisibility(messages, to, message -> true);
             }, messages -> {
                 // a message deleted meanwhile is refused, which is no error
-                acknowledger.changeVisibility(messages, seconds, this::isStillRunning);
+                acknowledger.changeVisibility(messages, seconds, message -> acknowledgement.isInFlight(message));
                 stats.visibilityExtensions.add(messages.size());
                 LOG.debug("{}: extended the visibility of {} running messages to {} s", queue, messages.size(), seconds);
             }, heartbeats);
+        }
+        grouping = new MessageGrouping(queue, options.getDeadLetterQueue());
+        acknowledgement = new MessageAcknowledgement(acknowledger, heartbeat);
+        runner = new OrderedGroupRunner(queue, options, seconds, stats, breaker, acknowledgement, getProcessor(), new RunnerHost());
+        if (heartbeat != null) {
             long period = Math.max(200, TimeUnit.SECONDS.toMillis(seconds) / 3);
             heartbeats.scheduleWithFixedDelay(heartbeat, period, period, TimeUnit.MILLISECONDS);
         }
@@ -119,11 +110,6 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     private static ThreadPoolProfile profile(String name, int threads) {
         return new ThreadPoolProfileBuilder(name).poolSize(threads).maxPoolSize(threads).maxQueueSize(-1)
                 .allowCoreThreadTimeOut(false).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
-    }
-
-    private boolean isStillRunning(SqsMessage message) {
-        VisibilityHeartbeat current = heartbeat;
-        return current != null && current.isRunning(message);
     }
 
     @Override
@@ -140,8 +126,8 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         super.doStop();
         var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         // groups waiting for a retry go back to SQS now, for another instance (or this one, restarted) to take over
-        for (GroupRun waiting : List.copyOf(waitingRetries)) {
-            waiting.releaseIfWaiting();
+        if (runner != null) {
+            runner.releaseWaiting();
         }
         if (groupWorkers != null) {
             // running groups see the consumer stopping after their current message and give the rest back
@@ -152,14 +138,16 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             executors.shutdownNow(timer);
             timer = null;
         }
-        for (GroupRun waiting : List.copyOf(waitingRetries)) {
-            waiting.releaseIfWaiting();
+        if (runner != null) {
+            runner.releaseWaiting();
         }
         if (heartbeats != null) {
             // graceful: the releases queued on it run; the periodic extension ends
             executors.shutdownGraceful(heartbeats);
             heartbeats = null;
-            heartbeat = null;
+            if (acknowledgement != null) {
+                acknowledgement.heartbeatStopped();
+            }
         }
     }
 
@@ -222,56 +210,24 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         }
         stats.received.add(batch.size());
 
-        Map<String, List<Exchange>> groups = new LinkedHashMap<>();
-        List<SqsMessage> messages = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            Exchange exchange = batch.get(i);
-            exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, i);
-            exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, batch.size());
-            exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, i == batch.size() - 1);
-            SqsMessage message = SqsMessage.capture(exchange, getConfiguration().getQueueName(), options.deadLetterQueue());
-            exchange.setProperty(SqsMessage.PROPERTY, message);
-            messages.add(message);
-            groups.computeIfAbsent(message.orderingKey(), k -> new ArrayList<>()).add(exchange);
-        }
-        if (heartbeat != null) {
-            heartbeat.started(messages);
+        List<MessageGroup> groups = grouping.group(batch);
+        for (MessageGroup group : groups) {
+            acknowledgement.received(group.messages());
         }
 
-        BatchAcknowledgement acknowledgement = new BatchAcknowledgement(groups.size(),
-                done -> delete(done, receivedAt), this::later);
+        BatchAcknowledgement batchAcknowledgement = new BatchAcknowledgement(groups.size(),
+                done -> acknowledgement.delete(done, receivedAt), this::later);
         groupsInFlightChanged(groups.size());
-        for (List<Exchange> group : groups.values()) {
-            execute(new GroupRun(group, acknowledgement, receivedAt));
+        for (MessageGroup group : groups) {
+            execute(runner.run(group, batchAcknowledgement, receivedAt));
         }
-        if (messages.get(0).groupId() == null) {
+        if (!groups.get(0).isFifo()) {
             // a standard queue's batch is ten groups already: the poller waits for them, which paces the receives
-            acknowledgement.awaitSettled();
+            batchAcknowledgement.awaitSettled();
         }
         // on a FIFO queue a receive mostly returns one group's messages: the poller hands them to a worker and
         // receives again at once, so that as many groups run as there are workers
         return batch.size();
-    }
-
-    /** Deletes finished messages, and only then stops extending their visibility. */
-    private void delete(List<SqsMessage> done, long receivedAt) {
-        if (heartbeat != null) {
-            heartbeat.delete(done, () -> acknowledger.delete(done, receivedAt));
-        } else {
-            acknowledger.delete(done, receivedAt);
-        }
-    }
-
-    /** Gives messages back to SQS, visible again after {@code seconds}. */
-    private void giveBack(List<SqsMessage> messages, int seconds) {
-        if (messages.isEmpty()) {
-            return;
-        }
-        if (heartbeat != null) {
-            heartbeat.release(messages, seconds);
-        } else {
-            acknowledger.changeVisibility(messages, seconds, message -> true);
-        }
     }
 
     private void execute(Runnable task) {
@@ -299,235 +255,41 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         }
     }
 
-    private void recordAttempt(boolean failed) {
-        if (!failed) {
-            breaker.record(false);
-            return;
-        }
-        boolean wasOpen = breaker.isOpen();
-        breaker.record(failed);
-        if (!wasOpen && breaker.isOpen()) {
-            stats.breakerOpenings.increment();
-            LOG.warn("{}: {} failed attempts in a row, not receiving new messages for {} s", getConfiguration().getQueueName(),
-                    options.breakerThreshold(), options.breakerOpenSeconds());
-        }
-    }
-
     private int visibilitySeconds() {
         Integer configured = getConfiguration().getVisibilityTimeout();
         return configured != null && configured > 0 ? configured : DEFAULT_VISIBILITY_SECONDS;
     }
 
-    /**
-     * The messages of one group of one batch, run in order on the group workers. Only one thread runs it at a time:
-     * a retry is scheduled only after the attempt before it has returned.
-     */
-    private final class GroupRun implements Runnable {
+    /** The consumer as its runner sees it. */
+    private final class RunnerHost implements OrderedGroupRunner.Host {
 
-        private final List<Exchange> exchanges;
-        private final List<SqsMessage> messages;
-        private final BatchAcknowledgement batch;
-        private final long receivedAt;
-        private final List<SqsMessage> done = new ArrayList<>();
-        /** True while a retry of the head is scheduled and not yet started. */
-        private final AtomicBoolean waiting = new AtomicBoolean();
-        private boolean settled;
-        /** Counted in groupsInFlight until it finishes. */
-        private boolean inFlight = true;
-        private int next;
-        // the head's attempts in this delivery
-        private Map<String, Object> headHeaders;
-        private int failedAttempts;
-        private int poisonFailures;
-        private long successMark;
-        private boolean lastAttempt;
-
-        GroupRun(List<Exchange> exchanges, BatchAcknowledgement batch, long receivedAt) {
-            this.exchanges = exchanges;
-            this.messages = exchanges.stream().map(SqsMessage::of).toList();
-            this.batch = batch;
-            this.receivedAt = receivedAt;
+        @Override
+        public boolean mayStart() {
+            return OrderedSqsConsumer.this.mayStart();
         }
 
         @Override
-        public void run() {
-            try {
-                runMessages();
-            } catch (Throwable unexpected) {
-                // never leave the batch unsettled (its poller waits for it) or the messages kept invisible
-                LOG.error("{}: group {} failed unexpectedly; its unfinished messages go back to SQS",
-                        getConfiguration().getQueueName(), messages.get(0).orderingKey(), unexpected);
-                try {
-                    giveBack(messages.subList(Math.min(next, messages.size()), messages.size()), 0);
-                } finally {
-                    finish();
-                }
-            }
+        public Exchange newExchange() {
+            return createExchange(true);
         }
 
-        private void runMessages() {
-            while (next < exchanges.size()) {
-                if (!mayStart() || outOfTime()) {
-                    // not processed: visible again at once, so that it is redelivered after what stopped the group
-                    stats.released.add(exchanges.size() - next);
-                    giveBack(messages.subList(next, messages.size()), 0);
-                    finish();
-                    return;
-                }
-                Exchange exchange = attempt();
-                process(exchange);
-                if (!exchange.isFailed() && !exchange.isRollbackOnly() && !exchange.isRollbackOnlyLast()) {
-                    if (exchange.getProperty(Exchange.EXCEPTION_CAUGHT) == null) {
-                        // a clean success (not a parking): what it called answers
-                        successes.incrementAndGet();
-                        recordAttempt(false);
-                    }
-                    done.add(messages.get(next));
-                    next++;
-                    resetHead();
-                    continue;
-                }
-                recordAttempt(true);
-                if (!hold(exchange)) {
-                    return;
-                }
-                finish();
-                return;
-            }
-            finish();
+        @Override
+        public void execute(Runnable task) {
+            OrderedSqsConsumer.this.execute(task);
         }
 
-        /** The exchange for the head's next attempt: the received one first, then a fresh copy of it. */
-        private Exchange attempt() {
-            Exchange received = exchanges.get(next);
-            if (failedAttempts == 0) {
-                headHeaders = new HashMap<>(received.getMessage().getHeaders());
-                successMark = successes.get();
-                received.setProperty(ATTEMPT, 1);
-                return received;
-            }
-            Exchange retry = createExchange(true);
-            retry.getMessage().setBody(messages.get(next).body());
-            retry.getMessage().setHeaders(new HashMap<>(headHeaders));
-            retry.setProperty(SqsMessage.PROPERTY, messages.get(next));
-            retry.setProperty(ATTEMPT, failedAttempts + 1);
-            if (lastAttempt) {
-                retry.setProperty(LAST_ATTEMPT, true);
-            }
-            return retry;
-        }
-
-        /**
-         * After a failed attempt of the head: schedules a retry in place and returns false, or gives the head and its
-         * followers back to SQS and returns true (held too long, no heartbeat to hold with, or stopping).
-         */
-        private boolean hold(Exchange failed) {
-            SqsMessage head = messages.get(next);
-            failedAttempts++;
-            long now = successes.get();
-            if (now > successMark) {
-                poisonFailures++;
-            }
-            successMark = now;
-            long heldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedAt);
-            if (heartbeat == null || !mayStart() || heldMillis >= maxHoldMillis) {
-                if (heartbeat != null && mayStart()) {
-                    LOG.warn("{}: message {} (group {}) failed for {} s, longer than maxHoldSeconds; it goes back to SQS",
-                            head.queue(), head.messageId(), head.groupId(), heldMillis / 1000);
-                }
-                int seconds = mayStart() ? Math.max(0, options.failedVisibilityTimeout()) : 0;
-                stats.kept.increment();
-                stats.released.add(messages.size() - next - 1);
-                giveBack(messages.subList(next, messages.size()), seconds);
-                return true;
-            }
-            if (options.poisonAttempts() > 0 && poisonFailures >= options.poisonAttempts()) {
-                lastAttempt = true;
-            }
-            long delay = options.retryDelayMs(failedAttempts);
-            if (Integer.bitCount(failedAttempts) == 1) {
-                // attempts 1, 2, 4, 8, ...: an outage of hours logs a few lines per message, not one per retry
-                LOG.warn("{}: message {} (group {}, attempt {}) failed, its group waits; trying again in {} ms: {}",
-                        head.queue(), head.messageId(), head.groupId(), failedAttempts, delay,
-                        String.valueOf(failed.getException()));
-            }
-            LOG.debug("{}: failure of message {}", head.queue(), head.messageId(), failed.getException());
-            stats.retried.increment();
-            // what the group finished before its head failed is acknowledged now, and the poller may go on
-            settle();
-            waiting.set(true);
-            waitingRetries.add(this);
+        @Override
+        public void schedule(Runnable task, long delayMs) {
             ScheduledExecutorService current = timer;
-            try {
-                if (current == null) {
-                    throw new RejectedExecutionException("stopped");
-                }
-                current.schedule(() -> {
-                    if (waiting.compareAndSet(true, false)) {
-                        waitingRetries.remove(this);
-                        execute(this);
-                    }
-                }, delay, TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopped) {
-                releaseIfWaiting();
+            if (current == null) {
+                throw new RejectedExecutionException("stopped");
             }
-            return false;
+            current.schedule(task, delayMs, TimeUnit.MILLISECONDS);
         }
 
-        /** Gives the held group back to SQS if its retry has not started; used when the consumer stops. */
-        void releaseIfWaiting() {
-            if (waiting.compareAndSet(true, false)) {
-                waitingRetries.remove(this);
-                stats.released.add(messages.size() - next);
-                giveBack(messages.subList(next, messages.size()), 0);
-                finish();
-            }
-        }
-
-        private void resetHead() {
-            headHeaders = null;
-            failedAttempts = 0;
-            poisonFailures = 0;
-            lastAttempt = false;
-        }
-
-        private boolean outOfTime() {
-            // without the heartbeat nothing keeps a message invisible: start none after half the visibility timeout
-            return heartbeat == null
-                    && System.nanoTime() - receivedAt > TimeUnit.SECONDS.toNanos(visibilitySeconds()) / 2;
-        }
-
-        private void settle() {
-            if (!settled) {
-                settled = true;
-                List<SqsMessage> settling = List.copyOf(done);
-                done.clear();
-                batch.settle(settling);
-            }
-        }
-
-        /** The group is over: its successes are deleted (with the batch's, if the batch still runs). */
-        private void finish() {
-            if (inFlight) {
-                inFlight = false;
-                groupsInFlightChanged(-1);
-            }
-            if (settled) {
-                if (!done.isEmpty()) {
-                    delete(List.copyOf(done), receivedAt);
-                    done.clear();
-                }
-            } else {
-                settle();
-            }
-        }
-    }
-
-    private void process(Exchange exchange) {
-        try {
-            getProcessor().process(exchange);
-        } catch (Exception e) {
-            exchange.setException(e);
+        @Override
+        public void groupFinished() {
+            groupsInFlightChanged(-1);
         }
     }
 }

@@ -1,20 +1,34 @@
 package dev.sqsrouter.sqs;
 
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.component.aws2.sqs.Sqs2Configuration;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.component.aws2.sqs.Sqs2Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /** An aws2-sqs endpoint whose consumer is {@link OrderedSqsConsumer}. */
+// options are bound by reflection and by aws2-sqs's configurer (see OrderedSqsComponent): none is generated
+@UriEndpoint(firstVersion = "0.1.0", scheme = OrderedSqsComponent.SCHEME, extendsScheme = "aws2-sqs",
+        title = "AWS SQS, ordered per group", syntax = "sqs-ordered:queueName", category = { Category.CLOUD, Category.MESSAGING },
+        headersClass = Sqs2Constants.class, generateConfigurer = false)
 public class OrderedSqsEndpoint extends Sqs2Endpoint {
 
-    private final OrderedOptions options;
+    @UriPath(description = "The name of the queue to consume; a name ending in .fifo is a FIFO queue, read per group")
+    @Metadata(required = true)
+    private final String queueName;
+    @UriParam
+    private final OrderedOptions orderedOptions = new OrderedOptions();
     private final ConsumerStats stats = new ConsumerStats();
 
-    OrderedSqsEndpoint(String uri, OrderedSqsComponent component, Sqs2Configuration configuration, OrderedOptions options) {
+    OrderedSqsEndpoint(String uri, OrderedSqsComponent component, Sqs2Configuration configuration) {
         super(uri, component, configuration);
-        this.options = options;
+        this.queueName = configuration.getQueueName();
     }
 
     @Override
@@ -25,7 +39,7 @@ public class OrderedSqsEndpoint extends Sqs2Endpoint {
             configuration.setAttributeNames("All");
         }
         requireGroupIds(configuration.getQueueName(), configuration.getAttributeNames());
-        OrderedSqsConsumer consumer = new OrderedSqsConsumer(this, processor, options, stats);
+        OrderedSqsConsumer consumer = new OrderedSqsConsumer(this, processor, orderedOptions, stats);
         configureConsumer(consumer);
         consumer.setMaxMessagesPerPoll(getMaxMessagesPerPoll());
         return consumer;
@@ -61,11 +75,16 @@ public class OrderedSqsEndpoint extends Sqs2Endpoint {
                 + " leaves out MessageGroupId, so per-group order cannot hold: add MessageGroupId (or All), or leave attributeNames unset");
     }
 
-    public ConsumerStats getStats() {
-        return stats;
+    public String getQueueName() {
+        return queueName;
     }
 
-    String queueUrl() {
-        return getQueueUrl();
+    /** The options sqs-ordered adds to aws2-sqs's. */
+    public OrderedOptions getOrderedOptions() {
+        return orderedOptions;
+    }
+
+    public ConsumerStats getStats() {
+        return stats;
     }
 }

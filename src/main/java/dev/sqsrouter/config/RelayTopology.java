@@ -61,6 +61,11 @@ public record RelayTopology(List<Queue> queues, int maxReceiveCount, int visibil
     }
 
     public static RelayTopology from(PropertiesComponent properties) {
+        if (properties.resolveProperty("relay.aliases").isPresent()) {
+            // the list of the former configuration: its queues would be silently ignored
+            throw new IllegalArgumentException("relay.aliases is no longer read: declare each relay queue as one block,"
+                    + " " + PREFIX + ".<alias>.queue, .url, .dead-letter-queue (see application.properties)");
+        }
         Set<String> settings = new LinkedHashSet<>(List.of("queue", "url", "dead-letter-queue", "ingress-only"));
         settings.addAll(TUNING);
         QueueBlocks blocks = QueueBlocks.read(properties, PREFIX, settings);

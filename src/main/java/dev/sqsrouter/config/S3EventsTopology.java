@@ -119,6 +119,11 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
 
     /** True when configuration declares at least one S3 event queue: without one, the S3 events flow is off. */
     public static boolean declared(PropertiesComponent properties) {
+        if (properties.resolveProperty(PREFIX).isPresent()) {
+            // the list of the former configuration: its queues would be silently ignored
+            throw new IllegalArgumentException(PREFIX + " is no longer a list: declare each S3 event queue as one block, "
+                    + PREFIX + ".<name>.processor, .queue, .dead-letter-queue (see application.properties)");
+        }
         return !QueueBlocks.read(properties, PREFIX, settings()).names().isEmpty();
     }
 

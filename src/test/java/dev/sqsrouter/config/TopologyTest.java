@@ -86,6 +86,13 @@ class TopologyTest {
         assertTrue(typo.getMessage().startsWith("relay.queues.queue-1.grup-workers: 'grup-workers' is not a setting"),
                 typo.getMessage());
 
+        IllegalArgumentException formerList = assertThrows(IllegalArgumentException.class,
+                () -> Topology.from(properties("relay.aliases", "queue-1,queue-2")));
+        assertTrue(formerList.getMessage().startsWith("relay.aliases is no longer read"), formerList.getMessage());
+        IllegalArgumentException formerS3List = assertThrows(IllegalArgumentException.class,
+                () -> Topology.from(properties("s3events.queues", "image-audit")));
+        assertTrue(formerS3List.getMessage().startsWith("s3events.queues is no longer a list"), formerS3List.getMessage());
+
         IllegalArgumentException noUrl = assertThrows(IllegalArgumentException.class,
                 () -> Topology.from(properties("relay.queues.orders.queue", "orders.fifo")));
         assertTrue(noUrl.getMessage().contains("missing configuration: relay.queues.orders.url"), noUrl.getMessage());

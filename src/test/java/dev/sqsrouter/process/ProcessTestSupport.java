@@ -82,13 +82,13 @@ abstract class ProcessTestSupport {
         p.put("ingress.api-keys", API_KEY);
         p.put("failures.table", failureTable());
         for (String alias : ALIASES) {
-            p.put("relay." + alias + ".queue", queue(alias));
-            p.put("relay." + alias + ".dead-letter-queue", deadLetterQueue(alias));
-            p.put("relay." + alias + ".url", targetUrl);
+            p.put("relay.queues." + alias + ".queue", queue(alias));
+            p.put("relay.queues." + alias + ".dead-letter-queue", deadLetterQueue(alias));
+            p.put("relay.queues." + alias + ".url", targetUrl);
         }
         for (String name : S3_EVENT_QUEUES) {
-            p.put("s3events." + name + ".queue", prefix + "-" + name);
-            p.put("s3events." + name + ".dead-letter-queue", prefix + "-" + name + "-dlq");
+            p.put("s3events.queues." + name + ".queue", prefix + "-" + name);
+            p.put("s3events.queues." + name + ".dead-letter-queue", prefix + "-" + name + "-dlq");
         }
         p.put("relay.wait-time-seconds", "1");
         p.put("s3events.wait-time-seconds", "1");

@@ -17,11 +17,9 @@ import org.apache.camel.ExchangePropertyKey;
 final class MessageGrouping {
 
     private final String queue;
-    private final String deadLetterQueue;
 
-    MessageGrouping(String queue, String deadLetterQueue) {
+    MessageGrouping(String queue) {
         this.queue = queue;
-        this.deadLetterQueue = deadLetterQueue;
     }
 
     List<MessageGroup> group(List<Exchange> batch) {
@@ -32,7 +30,7 @@ final class MessageGrouping {
             exchange.setProperty(ExchangePropertyKey.BATCH_INDEX, i);
             exchange.setProperty(ExchangePropertyKey.BATCH_SIZE, batch.size());
             exchange.setProperty(ExchangePropertyKey.BATCH_COMPLETE, i == batch.size() - 1);
-            SqsMessage message = SqsMessage.capture(exchange, queue, deadLetterQueue);
+            SqsMessage message = SqsMessage.capture(exchange, queue);
             exchange.setProperty(SqsMessage.PROPERTY, message);
             exchanges.computeIfAbsent(message.orderingKey(), k -> new ArrayList<>()).add(exchange);
             messages.computeIfAbsent(message.orderingKey(), k -> new ArrayList<>()).add(message);

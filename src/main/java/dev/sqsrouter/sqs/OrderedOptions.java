@@ -12,9 +12,6 @@ public class OrderedOptions {
     /** SQS keeps a received message invisible for at most 12 hours in all. */
     static final int SQS_MAX_VISIBILITY_SECONDS = 43_200;
 
-    @UriParam(label = "consumer", description = "Where a business failure is sent (with its MessageGroupId on a FIFO queue)"
-            + " after it is parked in the failure store; none when unset")
-    private String deadLetterQueue;
     @UriParam(label = "consumer", defaultValue = "10", description = "Groups run at once per poller (concurrentConsumers):"
             + " no new batch is received while that many groups are running or held for a retry")
     private int groupWorkers = 10;
@@ -95,14 +92,6 @@ public class OrderedOptions {
     long maxHoldMillis(int visibilitySeconds) {
         return Math.max(0, TimeUnit.SECONDS.toMillis(Math.min(maxHoldSeconds,
                 SQS_MAX_VISIBILITY_SECONDS - visibilitySeconds - 60)) - retryMaxDelayMs);
-    }
-
-    public String getDeadLetterQueue() {
-        return deadLetterQueue;
-    }
-
-    public void setDeadLetterQueue(String deadLetterQueue) {
-        this.deadLetterQueue = deadLetterQueue;
     }
 
     public int getGroupWorkers() {

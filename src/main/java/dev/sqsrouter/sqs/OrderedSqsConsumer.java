@@ -97,7 +97,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
                 LOG.debug("{}: extended the visibility of {} running messages to {} s", queue, messages.size(), seconds);
             }, heartbeats);
         }
-        grouping = new MessageGrouping(queue, options.getDeadLetterQueue());
+        grouping = new MessageGrouping(queue);
         acknowledgement = new MessageAcknowledgement(acknowledger, heartbeat);
         runner = new OrderedGroupRunner(queue, options, seconds, stats, breaker, acknowledgement, getProcessor(), new RunnerHost());
         if (heartbeat != null) {

@@ -54,7 +54,7 @@ public record SqsMessage(String queue, String messageId, String receiptHandle, S
         return message;
     }
 
-    static SqsMessage capture(Exchange exchange, String queue, String deadLetterQueue) {
+    static SqsMessage capture(Exchange exchange, String queue) {
         var in = exchange.getMessage();
         @SuppressWarnings("unchecked")
         Map<MessageSystemAttributeName, String> attributes = in.getHeader(Sqs2Constants.ATTRIBUTES, Map.class);
@@ -71,7 +71,8 @@ public record SqsMessage(String queue, String messageId, String receiptHandle, S
                 epochMillis(attributes.get(MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP)),
                 epochMillis(attributes.get(MessageSystemAttributeName.SENT_TIMESTAMP)),
                 in.getBody(String.class),
-                deadLetterQueue,
+                // nothing is sent to a dead-letter queue by the app any more: SQS alone redrives there
+                null,
                 idempotencyKey(in.getHeader(Sqs2Constants.MESSAGE_ATTRIBUTES, Map.class), messageId));
     }
 

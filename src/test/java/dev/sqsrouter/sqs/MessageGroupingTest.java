@@ -21,7 +21,7 @@ class MessageGroupingTest {
 
     @Test
     void fifoMessagesAreGroupedByGroupIdEachGroupInReceiveOrder() {
-        List<MessageGroup> groups = new MessageGrouping("orders.fifo", null).group(List.of(
+        List<MessageGroup> groups = new MessageGrouping("orders.fifo").group(List.of(
                 received.fifo("a1", "a"), received.fifo("b1", "b"), received.fifo("a2", "a"),
                 received.fifo("c1", "c"), received.fifo("b2", "b"), received.fifo("a3", "a")));
 
@@ -35,7 +35,7 @@ class MessageGroupingTest {
 
     @Test
     void onAStandardQueueEachMessageIsAGroupOfItsOwn() {
-        List<MessageGroup> groups = new MessageGrouping("image-audit", null).group(List.of(
+        List<MessageGroup> groups = new MessageGrouping("image-audit").group(List.of(
                 received.standard("m1"), received.standard("m2"), received.standard("m3")));
 
         assertEquals(List.of(List.of("m1"), List.of("m2"), List.of("m3")), ids(groups));
@@ -47,7 +47,7 @@ class MessageGroupingTest {
     void eachExchangeCarriesItsPlaceInTheBatchAndTheMessageCapturedOnce() {
         Exchange first = received.fifo("a1", "a");
         Exchange second = received.fifo("b1", "b");
-        new MessageGrouping("orders.fifo", "orders-dlq.fifo").group(List.of(first, second));
+        new MessageGrouping("orders.fifo").group(List.of(first, second));
 
         assertEquals(0, first.getProperty(ExchangePropertyKey.BATCH_INDEX));
         assertEquals(1, second.getProperty(ExchangePropertyKey.BATCH_INDEX));
@@ -56,7 +56,6 @@ class MessageGroupingTest {
         assertEquals(true, second.getProperty(ExchangePropertyKey.BATCH_COMPLETE));
         SqsMessage message = SqsMessage.of(second);
         assertEquals("orders.fifo", message.queue());
-        assertEquals("orders-dlq.fifo", message.deadLetterQueue());
         assertEquals("b", message.groupId());
         assertEquals("receipt-b1", message.receiptHandle());
     }

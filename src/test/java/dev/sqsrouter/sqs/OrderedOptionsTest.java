@@ -34,7 +34,7 @@ class OrderedOptionsTest {
                     field.getName() + "'s declared default");
         }
         // the names the route templates use
-        assertEquals(List.of("deadLetterQueue", "groupWorkers", "failedVisibilityTimeout", "breakerThreshold",
+        assertEquals(List.of("groupWorkers", "failedVisibilityTimeout", "breakerThreshold",
                 "breakerOpenSeconds", "extendMessageVisibility", "retryDelayMs", "retryMaxDelayMs", "poisonAttempts",
                 "maxHoldSeconds"), names);
     }

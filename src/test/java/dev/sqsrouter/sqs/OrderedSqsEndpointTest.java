@@ -46,13 +46,12 @@ class OrderedSqsEndpointTest {
 
     @Test
     void ourOptionsAndAws2SqssAreBoundFromTheUri() throws Exception {
-        OrderedSqsEndpoint endpoint = endpoint("sqs-ordered:queue-1.fifo?deadLetterQueue=queue-1-dlq.fifo&groupWorkers=3"
+        OrderedSqsEndpoint endpoint = endpoint("sqs-ordered:queue-1.fifo?groupWorkers=3"
                 + "&failedVisibilityTimeout=10&breakerThreshold=4&breakerOpenSeconds=20&retryDelayMs=100&retryMaxDelayMs=900"
                 + "&poisonAttempts=0&maxHoldSeconds=600&extendMessageVisibility=false"
                 + "&visibilityTimeout=60&waitTimeSeconds=20&concurrentConsumers=2&maxMessagesPerPoll=10");
 
         OrderedOptions options = endpoint.getOrderedOptions();
-        assertEquals("queue-1-dlq.fifo", options.getDeadLetterQueue());
         assertEquals(3, options.getGroupWorkers());
         assertEquals(10, options.getFailedVisibilityTimeout());
         assertEquals(4, options.getBreakerThreshold());
@@ -73,7 +72,6 @@ class OrderedSqsEndpointTest {
     void theHeartbeatIsOnByDefaultAndAws2SqssOwnExtenderStaysOff() throws Exception {
         OrderedSqsEndpoint endpoint = endpoint("sqs-ordered:queue-1.fifo?visibilityTimeout=60");
         assertTrue(endpoint.getOrderedOptions().isExtendMessageVisibility());
-        assertNull(endpoint.getOrderedOptions().getDeadLetterQueue());
         assertFalse(endpoint.getConfiguration().isExtendMessageVisibility(), "its extender would never see our exchanges");
 
         OrderedSqsEndpoint explicit = endpoint("sqs-ordered:queue-1.fifo?extendMessageVisibility=true");

@@ -42,6 +42,6 @@ final class ReceivedMessages {
 
     /** The batch grouped as the consumer groups it. */
     static List<MessageGroup> grouped(String queue, Exchange... batch) {
-        return new MessageGrouping(queue, null).group(List.of(batch));
+        return new MessageGrouping(queue).group(List.of(batch));
     }
 }

@@ -28,19 +28,19 @@ class SqsMessageTest {
 
     @Test
     void theKeyAttributeIsTheKey() {
-        SqsMessage message = SqsMessage.capture(received(Map.of(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE, text("order-42"))), "q", null);
+        SqsMessage message = SqsMessage.capture(received(Map.of(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE, text("order-42"))), "q");
         assertEquals("order-42", message.idempotencyKey());
         assertEquals("m-1", message.messageId());
     }
 
     @Test
     void withoutAKeyAttributeOrWithABlankOneTheMessageIdIsTheKey() {
-        assertEquals("m-1", SqsMessage.capture(received(Map.of()), "q", null).idempotencyKey());
-        assertEquals("m-1", SqsMessage.capture(received(null), "q", null).idempotencyKey());
-        assertEquals("m-1", SqsMessage.capture(received(Map.of(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE, text(" "))), "q", null)
+        assertEquals("m-1", SqsMessage.capture(received(Map.of()), "q").idempotencyKey());
+        assertEquals("m-1", SqsMessage.capture(received(null), "q").idempotencyKey());
+        assertEquals("m-1", SqsMessage.capture(received(Map.of(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE, text(" "))), "q")
                 .idempotencyKey());
         // other attributes, whatever their name, are no key
-        assertEquals("m-1", SqsMessage.capture(received(Map.of("Idempotency-Key", text("x"))), "q", null).idempotencyKey());
+        assertEquals("m-1", SqsMessage.capture(received(Map.of("Idempotency-Key", text("x"))), "q").idempotencyKey());
     }
 
     @Test

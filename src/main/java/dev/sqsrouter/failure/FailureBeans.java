@@ -2,11 +2,11 @@ package dev.sqsrouter.failure;
 
 import java.time.Clock;
 
+import dev.sqsrouter.config.OnceOnly;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.model.Model;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -25,12 +25,10 @@ public class FailureBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
-        // camel-main may meet this class twice (added by Application and found by a package scan): configure once
-        Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
-        if (model.getRouteConfigurationDefinition(FailurePolicy.ID) == null) {
+        if (OnceOnly.noRouteConfiguration(camelContext, FailurePolicy.ID)) {
             camelContext.addRoutes(new FailurePolicy());
         }
-        if (model.getRouteDefinition(FailureChannel.ROUTE_ID) == null) {
+        if (OnceOnly.noRoute(camelContext, FailureChannel.ROUTE_ID)) {
             // bodies too large for a DynamoDB item are kept whole in the bucket; the item points to them
             camelContext.addRoutes(new FailureChannel(failureTable, largeBodyBucket, largeBodyThresholdBytes));
         }

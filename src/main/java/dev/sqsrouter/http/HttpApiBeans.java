@@ -4,7 +4,7 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.model.Model;
+import dev.sqsrouter.config.OnceOnly;
 
 /**
  * The HTTP API's shared parts: the API keys that routes/ingress.yaml and routes/admin.yaml check, its error policy and
@@ -24,9 +24,7 @@ public class HttpApiBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
-        // camel-main may meet this class twice (added by Application and found by its package scan): configure once
-        Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
-        if (model.getRouteConfigurationDefinition(HttpApiErrorPolicy.ID) == null) {
+        if (OnceOnly.noRouteConfiguration(camelContext, HttpApiErrorPolicy.ID)) {
             camelContext.addRoutes(new HttpApiErrorPolicy());
             camelContext.addStartupListener(new HttpServerFallbacks(serverPort, maxBodySize));
         }

@@ -1,10 +1,10 @@
 package dev.sqsrouter.s3events;
 
+import dev.sqsrouter.config.OnceOnly;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.model.Model;
 
 /**
  * The Java parts the S3 event routes name: the parser, the thumbnail flow's image work, the error handling of the
@@ -39,9 +39,7 @@ public class S3EventsBeans implements CamelConfiguration {
             // the put-thumbnail step names {{s3events.thumbnail.bucket}}: empty means the source bucket
             camelContext.getPropertiesComponent().addOverrideProperty(THUMBNAIL_BUCKET, bucket);
         }
-        // camel-main may meet this class twice (added by Application and found by a package scan): configure once
-        Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
-        if (model.getRouteConfigurationDefinition(S3RecordProcessorPolicy.ID) == null) {
+        if (OnceOnly.noRouteConfiguration(camelContext, S3RecordProcessorPolicy.ID)) {
             camelContext.addRoutes(new S3RecordProcessorPolicy());
             camelContext.addStartupListener(new S3ProcessorRoutesCheck());
         }

@@ -40,7 +40,8 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
  * Creates, idempotently, the infrastructure the routes consume: queues with their dead-letter queues and redrive
  * policies, the failure table, and the S3 events fan-out (bucket, topic, subscribed queues, bucket notifications).
  * Never called when the app starts; only by the provision command and the sandbox. Every call says what it created
- * and what already existed.
+ * and what already existed. The SDK clients, not Camel components: these are one-off administrative calls (create
+ * table, queue attributes and policies, subscriptions, bucket notifications) for which no component operation exists.
  */
 public class Provisioner {
 

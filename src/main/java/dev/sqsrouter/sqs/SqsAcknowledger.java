@@ -19,7 +19,8 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
  * The SQS calls that settle received messages: deletes and visibility changes, in batches of ten. An interrupt already
  * pending on the calling thread (a stop under way) is set aside for the calls and restored after them, so that a
  * message whose outcome is known is acknowledged rather than delivered again. Errors are logged and counted, never
- * thrown: SQS then delivers the message again.
+ * thrown: SQS then delivers the message again. The SDK client, not a Camel producer: the consumer settles by receipt
+ * handle, in batches, and aws2-sqs has no operation for a batch of visibility changes.
  */
 final class SqsAcknowledger {
 

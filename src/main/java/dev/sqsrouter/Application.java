@@ -6,6 +6,7 @@ import dev.sqsrouter.http.HttpApiBeans;
 import dev.sqsrouter.ingress.IngressBeans;
 import dev.sqsrouter.relay.RelayBeans;
 import dev.sqsrouter.failure.FailureBeans;
+import dev.sqsrouter.provision.DeploymentTemplate;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.config.Topology;
 import dev.sqsrouter.failure.DeadLetterRoutes;
@@ -13,6 +14,7 @@ import dev.sqsrouter.relay.RelayRoutes;
 import dev.sqsrouter.s3events.S3EventRoutes;
 import dev.sqsrouter.s3events.S3EventsBeans;
 import org.apache.camel.CamelContext;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
@@ -36,6 +38,10 @@ public final class Application {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && "provision".equals(args[0])) {
             System.exit(provision());
+        }
+        if (args.length > 0 && (DeploymentTemplate.CLOUDFORMATION_COMMAND.equals(args[0])
+                || DeploymentTemplate.IAM_POLICY_COMMAND.equals(args[0]))) {
+            System.exit(deployment(args[0]));
         }
         System.exit(newMain().run(args));
     }
@@ -95,6 +101,26 @@ public final class Application {
             }
         }
         return e.toString();
+    }
+
+    /**
+     * The cloudformation and iam-policy commands: the template, or the instance role's policy standalone, for the
+     * topology the configuration declares, on standard output. Reads the configuration layers the app reads; starts
+     * nothing and calls no AWS API.
+     */
+    static int deployment(String command) {
+        try {
+            CamelContext context = new DefaultCamelContext();
+            context.getPropertiesComponent().setLocation(PROPERTY_LOCATIONS);
+            DeploymentTemplate deployment = DeploymentTemplate.from(context.getPropertiesComponent());
+            System.out.print(DeploymentTemplate.CLOUDFORMATION_COMMAND.equals(command)
+                    ? deployment.templateYaml() : deployment.policyJson());
+            System.out.flush();
+            return 0;
+        } catch (RuntimeException e) {
+            System.err.println(command + " failed: " + e.getMessage());
+            return 1;
+        }
     }
 
     /**

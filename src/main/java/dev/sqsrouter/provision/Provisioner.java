@@ -202,6 +202,10 @@ public class Provisioner {
         return new QueueRef(name, url, arn);
     }
 
+    /** The failure table's hash key (queue#group) and range key (sequence), strings both; the deployment template uses them too. */
+    public static final String FAILURE_TABLE_HASH_KEY = "pk";
+    public static final String FAILURE_TABLE_RANGE_KEY = "sk";
+
     /** The failure table: pk = queue#group (hash), sk = sequence (range), on demand. */
     public void failureTable(String table) {
         try {
@@ -211,11 +215,11 @@ public class Provisioner {
             dynamoDb.createTable(b -> b.tableName(table)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
                     .attributeDefinitions(
-                            AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
+                            AttributeDefinition.builder().attributeName(FAILURE_TABLE_HASH_KEY).attributeType(ScalarAttributeType.S).build(),
+                            AttributeDefinition.builder().attributeName(FAILURE_TABLE_RANGE_KEY).attributeType(ScalarAttributeType.S).build())
                     .keySchema(
-                            KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                            KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
+                            KeySchemaElement.builder().attributeName(FAILURE_TABLE_HASH_KEY).keyType(KeyType.HASH).build(),
+                            KeySchemaElement.builder().attributeName(FAILURE_TABLE_RANGE_KEY).keyType(KeyType.RANGE).build()));
             dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table));
             report.add("created table " + table);
         }

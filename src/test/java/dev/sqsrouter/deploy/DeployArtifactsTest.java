@@ -32,11 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The deployment artifacts as operators get them: the CloudFormation template passes cfn-lint, the standalone IAM
- * policy grants nothing on "*" but what AWS allows no narrower and matches the template's role, the systemd unit runs
- * the jar as a dedicated, confined user, and the Dockerfile builds on pinned images and runs as non-root.
+ * policy grants nothing on "*" but what AWS allows no narrower and grants what the template's role grants, on the same
+ * resources, the systemd unit runs the jar as a dedicated, confined user, and the Dockerfile builds on pinned images
+ * and runs as non-root.
  */
 class DeployArtifactsTest {
 
+    private static final Path SHIPPED = Path.of("application.properties");
     private static final Path TEMPLATE = Path.of("deploy", "cloudformation.yaml");
     private static final Path IAM_POLICY = Path.of("deploy", "iam-policy.json");
     private static final Path UNIT = Path.of("deploy", "sqs-router.service");
@@ -54,38 +56,47 @@ class DeployArtifactsTest {
 
     @Test
     void templatePassesCfnLintWithoutErrorsOrWarnings(@TempDir Path temp) throws Exception {
-        Run lint = run(temp, List.of("cfn-lint", TEMPLATE.toString()), 180,
-                "cfn-lint is not installed or not on the PATH; install it with 'pip install cfn-lint' to run this test");
-        // exit code bits: 2 = errors, 4 = warnings, 8 = informational (not reported by default), 1 = cfn-lint failed
-        assertEquals(0, lint.exitCode(), "cfn-lint " + TEMPLATE + " reported problems (exit " + lint.exitCode() + "):\n"
-                + lint.output());
+        CfnLint.assertClean(TEMPLATE, temp);
     }
 
     @Test
     void relayQueuesTakeTheMessagesTheIngressSends() throws IOException {
-        // every FIFO queue of the template is a relay queue or its dead-letter queue
         java.util.Properties shipped = new java.util.Properties();
-        try (var in = Files.newInputStream(Path.of("application.properties"))) {
+        try (var in = Files.newInputStream(SHIPPED)) {
             shipped.load(in);
         }
         String maxMessageBytes = shipped.getProperty("ingress.max-message-bytes").trim();
+        long relayQueues = shipped.stringPropertyNames().stream()
+                .filter(key -> key.startsWith("relay.queues.") && key.endsWith(".queue")).count();
         Map<String, String> sizes = new TreeMap<>();
-        YAML.readTree(TEMPLATE.toFile()).path("Resources").fields().forEachRemaining(resource -> {
+        YAML.readTree(TEMPLATE.toFile()).path("Resources").properties().forEach(resource -> {
             JsonNode properties = resource.getValue().path("Properties");
             if ("AWS::SQS::Queue".equals(resource.getValue().path("Type").asText()) && properties.path("FifoQueue").asBoolean()) {
                 sizes.put(resource.getKey(), properties.path("MaximumMessageSize").asText("(SQS's default)"));
             }
         });
-        assertEquals(4, sizes.size(), "relay queues and dead-letter queues: " + sizes);
+        // every FIFO queue of the template is a relay queue or its dead-letter queue
+        assertEquals(2 * relayQueues, sizes.size(), "relay queues and dead-letter queues: " + sizes);
         sizes.forEach((queue, size) -> assertEquals(maxMessageBytes, size, queue + ": MaximumMessageSize"));
     }
 
     @Test
     void templateRoleGrantsWhatTheStandalonePolicyGrants() throws IOException {
-        Map<String, Set<String>> template = actionsBySid(roleStatements());
-        Map<String, Set<String>> standalone = actionsBySid(JSON.readTree(IAM_POLICY.toFile()).path("Statement"));
+        JsonNode resources = YAML.readTree(TEMPLATE.toFile()).path("Resources");
+        Map<String, Map<String, Set<String>>> template = new TreeMap<>();
+        for (JsonNode statement : roleStatements()) {
+            Set<String> arns = new TreeSet<>();
+            strings(statement.path("Resource")).forEach(resource -> arns.add(placeholderArn(resource, resources)));
+            template.put(statement.path("Sid").asText(), Map.of("Action", new TreeSet<>(strings(statement.path("Action"))),
+                    "Resource", arns));
+        }
+        Map<String, Map<String, Set<String>>> standalone = new TreeMap<>();
+        for (JsonNode statement : JSON.readTree(IAM_POLICY.toFile()).path("Statement")) {
+            standalone.put(statement.path("Sid").asText(), Map.of("Action", new TreeSet<>(strings(statement.path("Action"))),
+                    "Resource", new TreeSet<>(strings(statement.path("Resource")))));
+        }
         assertEquals(standalone, template, "the instance role in " + TEMPLATE + " and " + IAM_POLICY
-                + " must hold the same statements (Sid -> actions); change both together");
+                + " must grant the same actions on the same resources, statement by statement");
     }
 
     @Test
@@ -232,7 +243,7 @@ class DeployArtifactsTest {
                 .anyMatch(dir -> !dir.isEmpty() && Files.isExecutable(Path.of(dir, program)));
     }
 
-    /** The statements of every inline policy of every IAM role in the template. */
+    /** The statements of every policy of every IAM role in the template: inline, and the managed ones it attaches. */
     private static JsonNode roleStatements() throws IOException {
         JsonNode resources = YAML.readTree(TEMPLATE.toFile()).path("Resources");
         var statements = JSON.createArrayNode();
@@ -240,15 +251,45 @@ class DeployArtifactsTest {
             if ("AWS::IAM::Role".equals(resource.path("Type").asText())) {
                 resource.path("Properties").path("Policies")
                         .forEach(policy -> policy.path("PolicyDocument").path("Statement").forEach(statements::add));
+                // "!Ref InstancePolicy" reads as the logical id
+                resource.path("Properties").path("ManagedPolicyArns").forEach(arn -> {
+                    JsonNode managed = resources.path(arn.asText());
+                    assertEquals("AWS::IAM::ManagedPolicy", managed.path("Type").asText(), "the role attaches " + arn);
+                    managed.path("Properties").path("PolicyDocument").path("Statement").forEach(statements::add);
+                });
             }
         });
         return statements;
     }
 
-    private static Map<String, Set<String>> actionsBySid(JsonNode statements) {
-        Map<String, Set<String>> bySid = new TreeMap<>();
-        statements.forEach(statement -> bySid.put(statement.path("Sid").asText(), new TreeSet<>(strings(statement.path("Action")))));
-        return bySid;
+    /**
+     * A resource of the role's policy ("!GetAtt Queue.Arn" reads as "Queue.Arn", "!Sub ${Bucket.Arn}/key" as its
+     * text) as the standalone policy writes it: the resource's configured name in an ARN with REGION and ACCOUNT_ID.
+     */
+    private static String placeholderArn(String expression, JsonNode resources) {
+        Matcher getAtt = Pattern.compile("([A-Za-z0-9]+)\\.Arn").matcher(expression);
+        if (getAtt.matches()) {
+            return arnOf(getAtt.group(1), resources);
+        }
+        Matcher sub = Pattern.compile("\\$\\{([A-Za-z0-9]+)\\.Arn}").matcher(expression);
+        StringBuilder arn = new StringBuilder();
+        while (sub.find()) {
+            sub.appendReplacement(arn, Matcher.quoteReplacement(arnOf(sub.group(1), resources)));
+        }
+        sub.appendTail(arn);
+        assertFalse(arn.toString().contains("${"), "an ARN of the role's policy that is not an app resource: " + expression);
+        return arn.toString();
+    }
+
+    private static String arnOf(String logicalId, JsonNode resources) {
+        JsonNode resource = resources.path(logicalId);
+        JsonNode properties = resource.path("Properties");
+        return switch (resource.path("Type").asText()) {
+            case "AWS::SQS::Queue" -> "arn:aws:sqs:REGION:ACCOUNT_ID:" + properties.path("QueueName").asText();
+            case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:REGION:ACCOUNT_ID:table/" + properties.path("TableName").asText();
+            case "AWS::S3::Bucket" -> "arn:aws:s3:::" + properties.path("BucketName").asText();
+            default -> throw new AssertionError("the role's policy names " + logicalId + ", not a queue, table or bucket");
+        };
     }
 
     private static void assertNoWildcardBeyondWhatAwsRequires(JsonNode statement, Path file) {

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.sqsrouter.Application;
+import dev.sqsrouter.failure.FailureChannel;
 import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.sqs.LatencyHistogram;
@@ -375,6 +376,10 @@ public final class RelayBenchmark {
         main.start();
         try {
             ConsumerStats stats = ((OrderedSqsEndpoint) main.getCamelContext().getRoute("relay-queue-1").getEndpoint()).getStats();
+            // the failure routes the relay's steps call (auto-startup is off so that the relay starts when timed)
+            for (String routeId : List.of(FailureChannel.ROUTE_ID, FailureChannel.WRITE_ROUTE_ID, FailureChannel.NOTE_ROUTE_ID)) {
+                main.getCamelContext().getRouteController().startRoute(routeId);
+            }
             return new Relay(main, stats);
         } catch (RuntimeException e) {
             main.stop();

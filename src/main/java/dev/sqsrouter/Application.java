@@ -8,6 +8,7 @@ import dev.sqsrouter.relay.RelayBeans;
 import dev.sqsrouter.failure.FailureBeans;
 import dev.sqsrouter.provision.DeploymentTemplate;
 import dev.sqsrouter.provision.Provisioner;
+import dev.sqsrouter.config.LoggingFormat;
 import dev.sqsrouter.config.Topology;
 import dev.sqsrouter.failure.DeadLetterRoutes;
 import dev.sqsrouter.relay.RelayRoutes;
@@ -36,6 +37,13 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        try {
+            // before the first logger: log4j2 reads its layout once
+            LoggingFormat.apply();
+        } catch (IllegalArgumentException e) {
+            System.err.println("sqs-router cannot start: " + e.getMessage());
+            System.exit(1);
+        }
         if (args.length > 0 && "provision".equals(args[0])) {
             System.exit(provision());
         }

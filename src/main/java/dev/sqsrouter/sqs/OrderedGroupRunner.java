@@ -155,6 +155,8 @@ final class OrderedGroupRunner {
                 } finally {
                     finish();
                 }
+            } finally {
+                MessageLogContext.leave();
             }
         }
 
@@ -168,6 +170,8 @@ final class OrderedGroupRunner {
                     return;
                 }
                 Exchange exchange = attempt();
+                // every line logged about this message, here and in the route, names it
+                MessageLogContext.enter(exchange.getFromRouteId(), messages.get(next));
                 process(exchange);
                 if (!exchange.isFailed() && !exchange.isRollbackOnly() && !exchange.isRollbackOnlyLast()) {
                     if (exchange.getProperty(Exchange.EXCEPTION_CAUGHT) == null) {

@@ -18,6 +18,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 
 /**
  * The ordered runner on its own: the consumer around it is a fake whose workers run tasks in the calling thread and
@@ -36,6 +37,8 @@ class OrderedGroupRunnerTest {
 
     /** Every attempt in the order it ran: "id#attempt", with " last" when it was flagged the last. */
     private final List<String> attempts = new ArrayList<>();
+    /** The logging context (MDC) each attempt ran in. */
+    private final List<Map<String, String>> logContexts = new ArrayList<>();
     /** The message id header each attempt carried. */
     private final List<String> headerIds = new ArrayList<>();
     /** How many attempts of a message fail (transiently), by message id; others succeed. */
@@ -94,6 +97,8 @@ class OrderedGroupRunnerTest {
         boolean last = exchange.getProperty(OrderedSqsConsumer.LAST_ATTEMPT, false, Boolean.class);
         attempts.add(id + "#" + exchange.getProperty(OrderedSqsConsumer.ATTEMPT) + (last ? " last" : ""));
         headerIds.add(exchange.getMessage().getHeader(Sqs2Constants.MESSAGE_ID, String.class));
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        logContexts.add(context == null ? Map.of() : context);
         if (id.equals(stopDuring)) {
             mayStart.set(false);
         }
@@ -118,6 +123,33 @@ class OrderedGroupRunnerTest {
 
     private void retry() {
         dueRetries.remove().run();
+    }
+
+    @Test
+    void everyAttemptRunsWithItsMessageInTheLogContextAndTheThreadIsClearAfterwards() {
+        failing.put("b1", 1);
+        Exchange b1 = received.fifo("b1", "group-b");
+        Exchange b2 = received.fifo("b2", "group-b");
+        b1.getExchangeExtension().setFromRouteId("relay-orders");
+        b2.getExchangeExtension().setFromRouteId("relay-orders");
+        run(runner(), b1, b2);
+        assertEquals(Map.of(), mdc(), "a held group leaves nothing in the worker's context");
+        retry();
+
+        assertEquals(List.of("b1#1", "b1#2", "b2#1"), attempts);
+        assertEquals(List.of("b1", "b1", "b2"), logContexts.stream().map(c -> c.get(MessageLogContext.MESSAGE_ID)).toList());
+        for (Map<String, String> context : logContexts) {
+            assertEquals(QUEUE, context.get(MessageLogContext.QUEUE));
+            assertEquals("group-b", context.get(MessageLogContext.GROUP));
+        }
+        assertEquals("relay-orders", logContexts.get(0).get(MessageLogContext.ROUTE));
+        assertEquals("relay-orders", logContexts.get(2).get(MessageLogContext.ROUTE));
+        assertEquals(Map.of(), mdc(), "the worker thread goes back to its pool without a message in its context");
+    }
+
+    private static Map<String, String> mdc() {
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        return context == null ? Map.of() : context;
     }
 
     @Test

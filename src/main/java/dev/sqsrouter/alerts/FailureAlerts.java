@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -101,8 +104,11 @@ public class FailureAlerts {
                 .append(classes.values().stream().mapToLong(Long::longValue).sum()).append(" (")
                 .append(classes.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")))
                 .append(")\n"));
-        text.append("\n").append(digest.total() > digest.shown().size() ? "The first " + digest.shown().size() + ":\n" : "");
-        for (FailureAlert alert : digest.shown()) {
+        text.append("\n").append(digest.total() > digest.shown().size()
+                ? "The first " + digest.shown().size() + " that reached the alerts:\n" : "");
+        List<FailureAlert> shown = new ArrayList<>(digest.shown());
+        shown.sort(Comparator.comparing(FailureAlert::recordedAt, Comparator.nullsLast(Comparator.naturalOrder())));
+        for (FailureAlert alert : shown) {
             text.append("  ").append(alert.recordedAt()).append("  ").append(alert.alias()).append("  group ")
                     .append(alert.group()).append("  ").append(alert.failureClass()).append(": ").append(alert.reason())
                     .append("\n    ").append(alert.link()).append("\n");

@@ -19,8 +19,9 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
  * The local sandbox: in-process ElasticMQ, DynamoDB Local, S3Proxy whose buckets notify SNS as S3 does, an SNS that
  * delivers to ElasticMQ, the seed's response server, then the app itself with the sandbox profile, after creating
  * what it uses as the provision command does (relay queues, failure table, S3 events bucket, topic, queues and
- * subscriptions, the alert topic with the queue sqs-router-alerts-inbox subscribed to it, to read the alerts from). No AWS account, no Docker. Ports come from system properties or environment variables
- * (SANDBOX_SQS_PORT, SANDBOX_SNS_PORT, ...).
+ * subscriptions, the alert topic with the queue sqs-router-alerts-inbox subscribed to it, to read the alerts from). No
+ * AWS account, no Docker. Ports come from system properties or environment variables (SANDBOX_SQS_PORT,
+ * SANDBOX_SNS_PORT, ...).
  */
 public final class Sandbox {
 

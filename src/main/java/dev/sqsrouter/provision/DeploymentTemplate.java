@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.s3.model.TopicConfiguration;
  * The CloudFormation template and the standalone IAM policy of a topology, derived from the same configuration the app
  * and the provision command read: what provisioning creates (each relay queue and S3 event queue with its dead-letter
  * queue and redrive policy, the failure table and bodies bucket, the topic, its subscriptions and the bucket's
- * notifications), what only a stack adds (retention, encryption, TLS-only buckets, Retain on whatever holds data), and
+ * notifications, the alert topic), what only a stack adds (retention, encryption, TLS-only buckets, Retain on whatever
+ * holds data, CloudWatch alarms per queue and dead-letter queue that notify the alert topic), and
  * an instance role whose managed policy names each queue, the table and each bucket with exactly the actions the app
  * performs on it. Names are the configured ones, written out; logical ids come from the blocks' names
  * (relay.queues.queue-1 is RelayQueueQueue1), so the same configuration always gives the same text.
@@ -625,7 +626,7 @@ public final class DeploymentTemplate {
                     + count(s3.queues().size(), "queue") + ", each with its dead-letter queue)";
         }
         if (alerts) {
-            text += ", the alert topic with alarms on each queue's oldest message and each dead-letter queue";
+            text += ", the alert topic (alarms on each queue's oldest message and each dead-letter queue)";
         }
         return text + " and an instance role that may do what the app does, no more. Derived from the app's"
                 + " configuration by its cloudformation command.";

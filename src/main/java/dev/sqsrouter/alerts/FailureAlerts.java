@@ -105,7 +105,7 @@ public class FailureAlerts {
                 .append(classes.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")))
                 .append(")\n"));
         text.append("\n").append(digest.total() > digest.shown().size()
-                ? "The first " + digest.shown().size() + " that reached the alerts:\n" : "");
+                ? "The first " + digest.shown().size() + " that reached the alerts:\n" : "Records:\n");
         List<FailureAlert> shown = new ArrayList<>(digest.shown());
         shown.sort(Comparator.comparing(FailureAlert::recordedAt, Comparator.nullsLast(Comparator.naturalOrder())));
         for (FailureAlert alert : shown) {

@@ -1,5 +1,6 @@
 package dev.sqsrouter;
 
+import dev.sqsrouter.alerts.AlertBeans;
 import dev.sqsrouter.aws.AwsClients;
 import dev.sqsrouter.admin.AdminBeans;
 import dev.sqsrouter.http.HttpApiBeans;
@@ -56,8 +57,8 @@ public final class Application {
 
     /**
      * The provision command: creates what the configuration names (the relay's queues, failure table and failure bodies
-     * bucket, the S3 events bucket, topic, queues, subscriptions and notifications), prints what it created and what
-     * existed.
+     * bucket, the S3 events bucket, topic, queues, subscriptions and notifications, the alert topic), prints what it
+     * created and what existed.
      */
     static int provision() throws Exception {
         Main main = newMain();
@@ -81,6 +82,7 @@ public final class Application {
                         } else {
                             System.out.println("no S3 event queue is declared (s3events.queues.<name>.*): nothing of S3 events to create");
                         }
+                        provisionAlerts(context, provisioner);
                     } finally {
                         provisioner.report().forEach(System.out::println);
                     }
@@ -99,6 +101,16 @@ public final class Application {
             System.err.println("provision failed: " + configurationMistake(e));
             return 1;
         }
+    }
+
+    /** The alert topic (alerts.topic), unless alerts.enabled=false; in the sandbox, with a queue subscribed to it. */
+    public static Provisioner.AlertsProvisioned provisionAlerts(CamelContext context, Provisioner provisioner) {
+        var properties = context.getPropertiesComponent();
+        if (!Boolean.parseBoolean(properties.resolveProperty("alerts.enabled").orElse("true").trim())) {
+            System.out.println("alerts.enabled=false: no alert topic to create");
+            return null;
+        }
+        return provisioner.alerts(properties.resolveProperty("alerts.topic").orElse("sqs-router-alerts"));
     }
 
     /** The message of the IllegalArgumentException (a configuration mistake) behind e, else e itself. */
@@ -162,6 +174,7 @@ public final class Application {
         configuration.addConfiguration(IngressBeans.class);
         configuration.addConfiguration(AdminBeans.class);
         configuration.addConfiguration(S3EventsBeans.class);
+        configuration.addConfiguration(AlertBeans.class);
         // the routes of each declared queue, from the YAML route templates
         configuration.addRoutesBuilder(new RelayRoutes());
         configuration.addRoutesBuilder(new S3EventRoutes());

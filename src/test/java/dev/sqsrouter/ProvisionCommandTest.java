@@ -9,7 +9,10 @@ import java.util.Map;
 import dev.sqsrouter.sandbox.MotoServer;
 import org.junit.jupiter.api.Test;
 
-/** java -jar sqs-router.jar provision, against moto: everything the configuration names, then all of it found again. */
+/**
+ * java -jar sqs-router.jar provision, against moto: everything the configuration names (the alert topic last), then all
+ * of it found again.
+ */
 class ProvisionCommandTest {
 
     @Test
@@ -31,6 +34,7 @@ class ProvisionCommandTest {
         properties.put("s3events.queues.image-audit.queue", n + "-image-audit");
         properties.put("s3events.queues.image-thumbnails.dead-letter-queue", n + "-image-thumbnails-dlq");
         properties.put("s3events.queues.image-audit.dead-letter-queue", n + "-image-audit-dlq");
+        properties.put("alerts.topic", n + "-alerts");
 
         ProvisionCommand.Result first = ProvisionCommand.run(properties);
         assertEquals(0, first.exitCode(), first.output());
@@ -49,7 +53,8 @@ class ProvisionCommandTest {
                 "created queue " + n + "-image-audit-dlq",
                 "created queue " + n + "-image-audit",
                 "created subscription " + n + "-imageAdded -> " + n + "-image-audit",
-                "created notifications " + n + "-images -> " + n + "-imageAdded"), first.report(), first.output());
+                "created notifications " + n + "-images -> " + n + "-imageAdded",
+                "created topic " + n + "-alerts"), first.report(), first.output());
 
         ProvisionCommand.Result second = ProvisionCommand.run(properties);
         assertEquals(0, second.exitCode(), second.output());

@@ -53,6 +53,11 @@ public class FailureChannel extends RouteBuilder {
     public static final String WRITE_ROUTE_ID = "failure-record-write";
     public static final String NOTE_URI = "direct:sequence-note";
     public static final String NOTE_ROUTE_ID = "sequence-note";
+    /**
+     * Where a newly written record goes for alerting (routes/failure-alerts.yaml): a bounded in-memory queue that drops
+     * what it cannot hold, and what nobody consumes (alerts.enabled=false).
+     */
+    public static final String ALERTS_URI = "seda:failure-alerts?size=1000&discardWhenFull=true&discardIfNoConsumers=true";
 
     private static final String RECORD = "sqsrouter.failure.record";
     private static final String REDUCED = "sqsrouter.failure.reduced";
@@ -108,7 +113,12 @@ public class FailureChannel extends RouteBuilder {
                     .process(this::reduce).id("reduce-record")
                     .to(WRITE_URI).id("write-reduced-record")
                 .end()
-                .process(this::recorded).id("recorded");
+                .process(this::recorded).id("recorded")
+                // a record written now, not one a redelivery found there, raises an alert: a copy, sent on the wire
+                // tap's thread to a bounded queue; never waited for, and the consumer's on-completions stay here
+                .filter(body().isEqualTo(true))
+                    .wireTap(ALERTS_URI).onPrepare(tap -> tap.getMessage().setBody(tap.getProperty(RECORD))).id("alert-new-failure")
+                .end();
 
         from(WRITE_URI).routeId(WRITE_ROUTE_ID)
                 .errorHandler(noErrorHandler())

@@ -27,7 +27,8 @@ import software.amazon.awssdk.services.s3.model.TopicConfiguration;
  * The CloudFormation template and the standalone IAM policy of a topology, derived from the same configuration the app
  * and the provision command read: what provisioning creates (each relay queue and S3 event queue with its dead-letter
  * queue and redrive policy, the failure table and bodies bucket, the topic, its subscriptions and the bucket's
- * notifications), what only a stack adds (retention, encryption, TLS-only buckets, Retain on whatever holds data), and
+ * notifications, the alert topic), what only a stack adds (retention, encryption, TLS-only buckets, Retain on whatever
+ * holds data, CloudWatch alarms per queue and dead-letter queue that notify the alert topic), and
  * an instance role whose managed policy names each queue, the table and each bucket with exactly the actions the app
  * performs on it. Names are the configured ones, written out; logical ids come from the blocks' names
  * (relay.queues.queue-1 is RelayQueueQueue1), so the same configuration always gives the same text.
@@ -64,6 +65,12 @@ public final class DeploymentTemplate {
     private static final String HAS_KMS_KEY = "HasTopicKmsKey";
     private static final String TOPIC_ID = "S3EventsTopic";
     private static final String ROLE_ID = "InstanceRole";
+    private static final String ALERT_TOPIC_ID = "AlertTopic";
+    private static final String ALERT_EMAIL_PARAMETER = "AlertEmail";
+    private static final String HAS_ALERT_EMAIL = "HasAlertEmail";
+    private static final String OLDEST_MESSAGE_AGE_PARAMETER = "OldestMessageAgeAlarmSeconds";
+    private static final int DEFAULT_OLDEST_MESSAGE_AGE_SECONDS = 900;
+    private static final int DEAD_LETTER_ALARM_PERIOD_SECONDS = 300;
     private static final String POLICY_ID = "InstancePolicy";
 
     private static final List<String> SEND = List.of("sqs:SendMessage", "sqs:GetQueueUrl");
@@ -72,26 +79,50 @@ public final class DeploymentTemplate {
     private static final List<String> SEND_AND_CONSUME = List.of("sqs:SendMessage", "sqs:ReceiveMessage",
             "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueUrl", "sqs:GetQueueAttributes");
 
-    /** What the S3 event processors write, from configuration: the thumbnail processor's bucket and key prefix. */
-    public record Settings(String thumbnailBucket, String thumbnailPrefix) {
+    /**
+     * What the S3 event processors write, from configuration: the thumbnail processor's bucket and key prefix; and the
+     * name of the topic alerts go to (null with alerts.enabled=false).
+     */
+    public record Settings(String thumbnailBucket, String thumbnailPrefix, String alertTopic) {
 
-        /** s3events.thumbnail.bucket (the source bucket when empty) and s3events.thumbnail.prefix, as the app reads them. */
+        /**
+         * s3events.thumbnail.bucket (the source bucket when empty), s3events.thumbnail.prefix, alerts.enabled and
+         * alerts.topic (a name, or an ARN whose name is used), as the app reads them.
+         */
         public static Settings from(PropertiesComponent properties) {
             String source = properties.resolveProperty("s3events.bucket").map(String::trim).orElse("");
+            boolean alerts = Boolean.parseBoolean(properties.resolveProperty("alerts.enabled").orElse("true").trim());
+            String topic = properties.resolveProperty("alerts.topic").map(String::trim).filter(v -> !v.isEmpty())
+                    .orElse("sqs-router-alerts");
             return new Settings(
                     properties.resolveProperty("s3events.thumbnail.bucket").map(String::trim).filter(v -> !v.isEmpty())
                             .orElse(source),
-                    properties.resolveProperty("s3events.thumbnail.prefix").map(String::trim).orElse("thumbnails/"));
+                    properties.resolveProperty("s3events.thumbnail.prefix").map(String::trim).orElse("thumbnails/"),
+                    alerts ? topic.substring(topic.lastIndexOf(':') + 1) : null);
         }
     }
 
-    /** A resource the role is granted: the template's logical id, the ARN's tail (S3 keys), the ARN with placeholders. */
-    private record Arn(String logicalId, String suffix, String placeholder) {
+    /**
+     * A resource the role is granted: the template's logical id, the ARN's tail (S3 keys), the ARN with placeholders;
+     * byRef for a resource whose Ref is its ARN (a topic).
+     */
+    private record Arn(String logicalId, String suffix, String placeholder, boolean byRef) {
+
+        Arn(String logicalId, String suffix, String placeholder) {
+            this(logicalId, suffix, placeholder, false);
+        }
 
         JsonNode cloudFormation() {
+            if (byRef) {
+                return ref(logicalId);
+            }
             // in !Sub a literal "${" is written "${!"
             return suffix.isEmpty() ? getAtt(logicalId) : sub("${" + logicalId + ".Arn}" + suffix.replace("${", "${!"));
         }
+    }
+
+    /** A queue and its dead-letter queue, each with its logical id, watched by alarms. */
+    private record Watched(String id, String queue, String deadLetterId, String deadLetterQueue) {
     }
 
     /** One policy statement: its Sid, why the app needs it, the actions and the resources. */
@@ -118,6 +149,8 @@ public final class DeploymentTemplate {
     private final List<Arn> eventObjects = new ArrayList<>();
     private final List<Arn> eventBucket = new ArrayList<>();
     private final List<Arn> thumbnails = new ArrayList<>();
+    private final List<Arn> alertTopic = new ArrayList<>();
+    private final List<Watched> watched = new ArrayList<>();
     private final List<Grant> grants;
 
     /** The deployment of the topology that configuration declares. */
@@ -127,11 +160,17 @@ public final class DeploymentTemplate {
 
     public DeploymentTemplate(Topology topology, Settings settings) {
         template.put("AWSTemplateFormatVersion", "2010-09-09");
-        template.put("Description", description(topology));
+        template.put("Description", description(topology, settings.alertTopic() != null));
         topology.s3Events().ifPresent(s3 -> topicKeyParameter());
+        if (settings.alertTopic() != null) {
+            alertParameters();
+        }
         resources = template.putObject("Resources");
         relay(topology.relay());
         topology.s3Events().ifPresent(s3 -> s3Events(s3, settings));
+        if (settings.alertTopic() != null) {
+            alerts(settings.alertTopic());
+        }
         grants = grants();
         instanceRole();
         template.set("Outputs", outputs);
@@ -205,6 +244,7 @@ public final class DeploymentTemplate {
 
             queueOutputs(id, queue.queue(), block);
             queueOutputs(deadLetterId, queue.deadLetterQueue(), block + ".dead-letter-queue");
+            watched.add(new Watched(id, queue.queue(), deadLetterId, queue.deadLetterQueue()));
             if (queue.relayed()) {
                 relayQueues.add(queueArn(id, queue.queue()));
                 relayDeadLetterQueues.add(queueArn(deadLetterId, queue.deadLetterQueue()));
@@ -247,13 +287,13 @@ public final class DeploymentTemplate {
     // --- S3 events ------------------------------------------------------------------------------------------------
 
     private void topicKeyParameter() {
-        ObjectNode parameter = template.putObject("Parameters").putObject(KMS_KEY_PARAMETER);
+        ObjectNode parameter = section("Parameters").putObject(KMS_KEY_PARAMETER);
         parameter.put("Type", "String");
         parameter.put("Default", "");
         parameter.put("Description", "Optional customer managed KMS key (id, ARN or alias) to encrypt the topic. Empty ="
                 + " unencrypted topic: S3 cannot publish to a topic encrypted with the AWS managed key, and a customer"
                 + " managed key must allow s3.amazonaws.com kms:GenerateDataKey* and kms:Decrypt in its key policy.");
-        template.putObject("Conditions").set(HAS_KMS_KEY,
+        section("Conditions").set(HAS_KMS_KEY,
                 intrinsic("Fn::Not", JSON.createArrayNode().add(intrinsic("Fn::Equals",
                         JSON.createArrayNode().add(ref(KMS_KEY_PARAMETER)).add("")))));
     }
@@ -340,6 +380,7 @@ public final class DeploymentTemplate {
 
             queueOutputs(id, queue.queue(), block);
             queueOutputs(deadLetterId, queue.deadLetterQueue(), block + ".dead-letter-queue");
+            watched.add(new Watched(id, queue.queue(), deadLetterId, queue.deadLetterQueue()));
             s3EventQueues.add(queueArn(id, queue.queue()));
             s3EventDeadLetterQueues.add(queueArn(deadLetterId, queue.deadLetterQueue()));
             first = false;
@@ -404,6 +445,103 @@ public final class DeploymentTemplate {
         };
     }
 
+    // --- alerts -----------------------------------------------------------------------------------------------------
+
+    private void alertParameters() {
+        ObjectNode email = section("Parameters").putObject(ALERT_EMAIL_PARAMETER);
+        email.put("Type", "String");
+        email.put("Default", "");
+        email.put("Description", "Optional e-mail address subscribed to the alert topic (the app's alerts on new failures"
+                + " and the queue alarms); SNS asks the address to confirm. Empty = no e-mail subscription.");
+        ObjectNode age = section("Parameters").putObject(OLDEST_MESSAGE_AGE_PARAMETER);
+        age.put("Type", "Number");
+        age.put("Default", DEFAULT_OLDEST_MESSAGE_AGE_SECONDS);
+        age.put("MinValue", 60);
+        age.put("Description", "Seconds the oldest message of a queue may wait before its alarm goes off (CloudWatch"
+                + " ApproximateAgeOfOldestMessage): consumers down, or a group stopped by a message that keeps failing.");
+        section("Conditions").set(HAS_ALERT_EMAIL, intrinsic("Fn::Not", JSON.createArrayNode().add(intrinsic("Fn::Equals",
+                JSON.createArrayNode().add(ref(ALERT_EMAIL_PARAMETER)).add("")))));
+    }
+
+    /**
+     * The alert topic the app publishes to (alerts.topic), an optional e-mail subscription, and per queue the alarms
+     * that tell what the app cannot: a dead-letter queue that is not drained, a queue whose oldest message waits too
+     * long. The alarms notify the same topic.
+     */
+    private void alerts(String topicName) {
+        String topicId = claim(ALERT_TOPIC_ID, "alerts.topic");
+        ObjectNode topic = resource(topicId, "AWS::SNS::Topic", false);
+        yaml.comment(resources, topicId, "--- Alerts: the topic the app publishes new failures to, and the queues' alarms ---");
+        topic.putObject("Properties").put("TopicName", topicName);
+        yaml.comment(topic, "Properties", "unencrypted: CloudWatch alarms publish to it without a KMS key policy");
+
+        String policyId = claim(topicId + "Policy", "alerts.topic");
+        ObjectNode policy = resource(policyId, "AWS::SNS::TopicPolicy", false).putObject("Properties");
+        policy.putArray("Topics").add(ref(topicId));
+        ObjectNode alarms = statement(policy.putObject("PolicyDocument"), "AllowAlarmsToPublish", "Allow");
+        alarms.putObject("Principal").put("Service", "cloudwatch.amazonaws.com");
+        alarms.put("Action", "sns:Publish");
+        alarms.set("Resource", ref(topicId));
+        alarms.putObject("Condition").putObject("StringEquals").set("aws:SourceAccount", ref("AWS::AccountId"));
+        yaml.comment(policy, "PolicyDocument", "the app's role publishes with its own grant (InstancePolicy, Sid Alerts)");
+
+        String emailId = claim(topicId + "EmailSubscription", "alerts.topic");
+        ObjectNode email = resource(emailId, "AWS::SNS::Subscription", false);
+        email.put("Condition", HAS_ALERT_EMAIL);
+        ObjectNode emailProperties = email.putObject("Properties");
+        emailProperties.set("TopicArn", ref(topicId));
+        emailProperties.put("Protocol", "email");
+        emailProperties.set("Endpoint", ref(ALERT_EMAIL_PARAMETER));
+        output(topicId + "Arn", "ARN of the alert topic " + topicName + " (alerts.topic; subscribe on-call e-mail, chat or"
+                + " a queue to it)", ref(topicId));
+        alertTopic.add(new Arn(topicId, "", "arn:aws:sns:REGION:ACCOUNT_ID:" + topicName, true));
+
+        boolean first = true;
+        for (Watched queue : watched) {
+            ObjectNode deadLetters = alarm(queue.deadLetterId() + "Alarm", queue.deadLetterQueue(), "dead-letters",
+                    "ApproximateNumberOfMessagesVisible", "Minimum", DEAD_LETTER_ALARM_PERIOD_SECONDS, 0, topicId,
+                    "Messages have stayed in the dead-letter queue " + queue.deadLetterQueue() + " for "
+                            + DEAD_LETTER_ALARM_PERIOD_SECONDS / 60 + " minutes: SQS redrove them from " + queue.queue()
+                            + " and nothing recorded them in the failure store (archiver not running, or the store"
+                            + " refusing).");
+            if (first) {
+                yaml.comment(deadLetters, "Statistic", "the archiver drains a dead-letter queue within seconds: a message"
+                        + " that stays the whole period is one it could not take");
+            }
+            ObjectNode age = alarm(queue.id() + "OldestMessageAgeAlarm", queue.queue(), "oldest-message-age",
+                    "ApproximateAgeOfOldestMessage", "Maximum", 60, -1, topicId,
+                    "The oldest message of " + queue.queue() + " has waited longer than the threshold: its consumers are"
+                            + " down, slow, or a group is held by a message that keeps failing.");
+            age.set("Threshold", ref(OLDEST_MESSAGE_AGE_PARAMETER));
+            first = false;
+        }
+    }
+
+    /** A CloudWatch alarm on one SQS queue's metric, above threshold (or the parameter set by the caller), notifying the topic. */
+    private ObjectNode alarm(String id, String queue, String what, String metric, String statistic, int periodSeconds,
+                             int threshold, String topicId, String description) {
+        ObjectNode alarm = resource(claim(id, queue), "AWS::CloudWatch::Alarm", false).putObject("Properties");
+        alarm.put("AlarmName", "sqs-router " + queue + " " + what);
+        alarm.put("AlarmDescription", description);
+        alarm.put("Namespace", "AWS/SQS");
+        alarm.put("MetricName", metric);
+        alarm.putArray("Dimensions").addObject().put("Name", "QueueName").put("Value", queue);
+        alarm.put("Statistic", statistic);
+        alarm.put("Period", periodSeconds);
+        alarm.put("EvaluationPeriods", 1);
+        alarm.put("ComparisonOperator", "GreaterThanThreshold");
+        alarm.put("Threshold", threshold);
+        alarm.put("TreatMissingData", "notBreaching");
+        alarm.putArray("AlarmActions").add(ref(topicId));
+        alarm.putArray("OKActions").add(ref(topicId));
+        return alarm;
+    }
+
+    /** A top-level section (Parameters, Conditions), created on first use. */
+    private ObjectNode section(String name) {
+        return template.has(name) ? (ObjectNode) template.get(name) : template.putObject(name);
+    }
+
     // --- the instance role ----------------------------------------------------------------------------------------
 
     private List<Grant> grants() {
@@ -428,6 +566,7 @@ public final class DeploymentTemplate {
         all.add(new Grant("TellMissingEventObjects", "without it S3 answers 403 instead of 404 for a deleted object, which"
                 + " would be retried instead of recorded", List.of("s3:ListBucket"), eventBucket));
         all.add(new Grant("WriteThumbnails", "thumbnails, under their prefix only", List.of("s3:PutObject"), thumbnails));
+        all.add(new Grant("Alerts", "alerts on new failures, to the alert topic only", List.of("sns:Publish"), alertTopic));
         return all.stream().filter(grant -> !grant.resources().isEmpty()).toList();
     }
 
@@ -476,7 +615,7 @@ public final class DeploymentTemplate {
 
     // --- building blocks ------------------------------------------------------------------------------------------
 
-    private static String description(Topology topology) {
+    private static String description(Topology topology, boolean alerts) {
         RelayTopology relay = topology.relay();
         boolean bodies = relay.failureBodiesBucket() != null && !relay.failureBodiesBucket().isBlank();
         String text = "sqs-router: the FIFO relay (" + count(relay.queues().size(), "queue") + ", each with its"
@@ -485,6 +624,9 @@ public final class DeploymentTemplate {
             S3EventsTopology s3 = topology.s3Events().get();
             text += ", the S3 events fan-out (bucket " + s3.bucket() + " -> topic " + s3.topic() + " -> "
                     + count(s3.queues().size(), "queue") + ", each with its dead-letter queue)";
+        }
+        if (alerts) {
+            text += ", the alert topic (alarms on each queue's oldest message and each dead-letter queue)";
         }
         return text + " and an instance role that may do what the app does, no more. Derived from the app's"
                 + " configuration by its cloudformation command.";

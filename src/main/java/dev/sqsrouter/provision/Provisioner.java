@@ -38,7 +38,8 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
 /**
  * Creates, idempotently, the infrastructure the routes consume: queues with their dead-letter queues and redrive
- * policies, the failure table, and the S3 events fan-out (bucket, topic, subscribed queues, bucket notifications).
+ * policies, the failure table, the S3 events fan-out (bucket, topic, subscribed queues, bucket notifications) and the
+ * alert topic.
  * Never called when the app starts; only by the provision command and the sandbox. Every call says what it created
  * and what already existed. The SDK clients, not Camel components: these are one-off administrative calls (create
  * table, queue attributes and policies, subscriptions, bucket notifications) for which no component operation exists.
@@ -100,6 +101,35 @@ public class Provisioner {
 
     /** A queue as the provisioner left it. */
     public record QueueRef(String name, String url, String arn) {
+    }
+
+    /** The queue the sandbox subscribes to the alert topic, for an operator to read the alerts from. */
+    public static final String SANDBOX_ALERTS_INBOX = "sqs-router-alerts-inbox";
+
+    /** The alert topic as the provisioner left it, and in the sandbox the queue subscribed to it (else null). */
+    public record AlertsProvisioned(String topicArn, QueueRef inbox) {
+    }
+
+    /**
+     * The topic the app publishes its alerts to (alerts.topic, a name or an ARN), with SNS's default access policy: the
+     * app's role publishes with its own grant (sns:Publish on this topic). In the sandbox, the queue
+     * {@value #SANDBOX_ALERTS_INBOX} is subscribed to it, so that alerts can be read where no e-mail goes.
+     */
+    public AlertsProvisioned alerts(String topicOrArn) {
+        String trimmed = topicOrArn.trim();
+        String name = trimmed.startsWith("arn:") ? topicName(trimmed) : trimmed;
+        String topicArn = topic(name, null);
+        if (trimmed.startsWith("arn:") && !trimmed.equals(topicArn)) {
+            throw new IllegalArgumentException("alerts.topic is " + trimmed + " but the topic " + name + " of these"
+                    + " credentials is " + topicArn + ": give its ARN, or its name alone");
+        }
+        if (!sandbox) {
+            return new AlertsProvisioned(topicArn, null);
+        }
+        QueueRef inbox = queueWithPolicy(SANDBOX_ALERTS_INBOX, Map.of(),
+                queueArn -> S3EventsTopology.queuePolicy(queueArn, topicArn));
+        subscription(topicArn, inbox);
+        return new AlertsProvisioned(topicArn, inbox);
     }
 
     /** S3 refuses notifications to a topic whose fresh policy it cannot see yet; it sees it within seconds. */
@@ -249,7 +279,10 @@ public class Provisioner {
         report.add("created bucket " + name);
     }
 
-    /** A standard SNS topic whose access policy is computed from its ARN, kept in line with it; returns the ARN. */
+    /**
+     * A standard SNS topic whose access policy is computed from its ARN, kept in line with it (null: SNS's default
+     * policy, left as it is); returns the ARN.
+     */
     public String topic(String name, UnaryOperator<String> policyForTopicArn) {
         SnsClient client = sns();
         String suffix = ":" + name;
@@ -262,8 +295,10 @@ public class Provisioner {
             report.add("exists  topic " + name);
         }
         String topicArn = arn;
-        client.setTopicAttributes(b -> b.topicArn(topicArn).attributeName("Policy")
-                .attributeValue(policyForTopicArn.apply(topicArn)));
+        if (policyForTopicArn != null) {
+            client.setTopicAttributes(b -> b.topicArn(topicArn).attributeName("Policy")
+                    .attributeValue(policyForTopicArn.apply(topicArn)));
+        }
         return topicArn;
     }
 

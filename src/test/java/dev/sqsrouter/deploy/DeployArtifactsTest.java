@@ -267,6 +267,10 @@ class DeployArtifactsTest {
      * text) as the standalone policy writes it: the resource's configured name in an ARN with REGION and ACCOUNT_ID.
      */
     private static String placeholderArn(String expression, JsonNode resources) {
+        if (resources.has(expression)) {
+            // !Ref of a resource whose Ref is its ARN (a topic)
+            return arnOf(expression, resources);
+        }
         Matcher getAtt = Pattern.compile("([A-Za-z0-9]+)\\.Arn").matcher(expression);
         if (getAtt.matches()) {
             return arnOf(getAtt.group(1), resources);
@@ -288,7 +292,8 @@ class DeployArtifactsTest {
             case "AWS::SQS::Queue" -> "arn:aws:sqs:REGION:ACCOUNT_ID:" + properties.path("QueueName").asText();
             case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:REGION:ACCOUNT_ID:table/" + properties.path("TableName").asText();
             case "AWS::S3::Bucket" -> "arn:aws:s3:::" + properties.path("BucketName").asText();
-            default -> throw new AssertionError("the role's policy names " + logicalId + ", not a queue, table or bucket");
+            case "AWS::SNS::Topic" -> "arn:aws:sns:REGION:ACCOUNT_ID:" + properties.path("TopicName").asText();
+            default -> throw new AssertionError("the role's policy names " + logicalId + ", not a queue, table, bucket or topic");
         };
     }
 

@@ -103,8 +103,10 @@ class DeploymentTemplateTest {
         Set<String> added = new TreeSet<>(fieldNames(resources));
         added.removeAll(fieldNames(before.template().path("Resources")));
         assertEquals(new TreeSet<>(List.of("RelayQueueOrders", "RelayQueueOrdersDeadLetterQueue",
+                "RelayQueueOrdersOldestMessageAgeAlarm", "RelayQueueOrdersDeadLetterQueueAlarm",
                 "S3EventQueueImageArchive", "S3EventQueueImageArchiveDeadLetterQueue", "S3EventQueueImageArchivePolicy",
-                "S3EventQueueImageArchiveSubscription")), added);
+                "S3EventQueueImageArchiveSubscription", "S3EventQueueImageArchiveOldestMessageAgeAlarm",
+                "S3EventQueueImageArchiveDeadLetterQueueAlarm")), added);
         before.template().path("Resources").properties().forEach(resource -> {
             if (!resource.getKey().equals("InstancePolicy")) {
                 assertEquals(resource.getValue(), resources.path(resource.getKey()), resource.getKey() + " changed");
@@ -150,7 +152,8 @@ class DeploymentTemplateTest {
         assertEquals(Set.of("s3:GetObject", "s3:GetObjectVersion"), grants.get("arn:aws:s3:::images/*"));
         assertEquals(Set.of("s3:ListBucket"), grants.get("arn:aws:s3:::images"));
         assertEquals(Set.of("s3:PutObject"), grants.get("arn:aws:s3:::images/thumbnails/*"));
-        assertEquals(14, grants.size(), "nothing else is granted: " + grants.keySet());
+        assertEquals(Set.of("sns:Publish"), grants.get("arn:aws:sns:REGION:ACCOUNT_ID:sqs-router-alerts"));
+        assertEquals(15, grants.size(), "nothing else is granted: " + grants.keySet());
 
         // the ingress-only queue is still created as provisioning creates it, with its dead-letter queue
         JsonNode resources = deployment.template().path("Resources");
@@ -172,21 +175,80 @@ class DeploymentTemplateTest {
                 ""));
         DeploymentTemplate deployment = DeploymentTemplate.from(configuration(relayOnly));
         ObjectNode template = deployment.template();
-        assertTrue(template.path("Parameters").isMissingNode(), "the topic's key parameter goes with the topic");
-        assertTrue(template.path("Conditions").isMissingNode());
+        assertEquals(Set.of("AlertEmail", "OldestMessageAgeAlarmSeconds"), fieldNames(template.path("Parameters")),
+                "the S3 events topic's key parameter goes with that topic");
+        assertEquals(Set.of("HasAlertEmail"), fieldNames(template.path("Conditions")));
         Set<String> types = new TreeSet<>();
         template.path("Resources").forEach(resource -> types.add(resource.path("Type").asText()));
         assertEquals(Set.of("AWS::SQS::Queue", "AWS::DynamoDB::Table", "AWS::IAM::ManagedPolicy", "AWS::IAM::Role",
-                "AWS::IAM::InstanceProfile"), types, "no topic, no bucket (failures.large-body-bucket is empty)");
+                "AWS::IAM::InstanceProfile", "AWS::SNS::Topic", "AWS::SNS::TopicPolicy", "AWS::SNS::Subscription",
+                "AWS::CloudWatch::Alarm"), types, "no S3 events topic, no bucket (failures.large-body-bucket is empty);"
+                + " the alert topic and alarms");
         JsonNode orders = template.path("Resources").path("RelayQueueOrders").path("Properties");
         assertEquals(8, orders.path("RedrivePolicy").path("maxReceiveCount").asInt(), "the block's own max-receive-count");
         assertEquals(90, orders.path("VisibilityTimeout").asInt(), "the block's own visibility-timeout");
         assertEquals(Set.of(queueArn("orders.fifo"), queueArn("orders-dlq.fifo"),
-                "arn:aws:dynamodb:REGION:ACCOUNT_ID:table/acme-failures"), actionsByResource(deployment.policy()).keySet());
+                "arn:aws:dynamodb:REGION:ACCOUNT_ID:table/acme-failures", "arn:aws:sns:REGION:ACCOUNT_ID:sqs-router-alerts"),
+                actionsByResource(deployment.policy()).keySet());
 
         Path file = temp.resolve("cloudformation.yaml");
         Files.writeString(file, deployment.templateYaml());
         CfnLint.assertClean(file, temp);
+    }
+
+    @Test
+    void theAlertTopicIsPublishedToByTheRoleAloneAndEveryQueueAndDeadLetterQueueHasItsAlarm() {
+        DeploymentTemplate deployment = shipped("alerts.topic", "arn:aws:sns:eu-west-1:111122223333:acme-alerts");
+        JsonNode resources = deployment.template().path("Resources");
+        assertEquals("acme-alerts", resources.path("AlertTopic").path("Properties").path("TopicName").asText(),
+                "the name of an ARN");
+        JsonNode email = resources.path("AlertTopicEmailSubscription");
+        assertEquals("HasAlertEmail", email.path("Condition").asText(), "an e-mail subscription only when one is given");
+        assertEquals(ref("AlertEmail"), email.path("Properties").path("Endpoint"));
+        assertEquals("email", email.path("Properties").path("Protocol").asText());
+        JsonNode alarmsMayPublish = resources.path("AlertTopicPolicy").path("Properties").path("PolicyDocument")
+                .path("Statement").path(0);
+        assertEquals("cloudwatch.amazonaws.com", alarmsMayPublish.path("Principal").path("Service").asText());
+        assertEquals(ref("AWS::AccountId"), alarmsMayPublish.path("Condition").path("StringEquals").path("aws:SourceAccount"));
+
+        // sns:Publish on exactly that topic, and nothing else of SNS
+        Map<String, Set<String>> grants = actionsByResource(deployment.policy());
+        assertEquals(Set.of("sns:Publish"), grants.get("arn:aws:sns:REGION:ACCOUNT_ID:acme-alerts"));
+        grants.forEach((resource, actions) -> actions.stream().filter(a -> a.startsWith("sns:"))
+                .forEach(a -> assertEquals("arn:aws:sns:REGION:ACCOUNT_ID:acme-alerts", resource, a)));
+        JsonNode statement = null;
+        for (JsonNode s : deployment.template().path("Resources").path("InstancePolicy").path("Properties")
+                .path("PolicyDocument").path("Statement")) {
+            statement = s.path("Sid").asText().equals("Alerts") ? s : statement;
+        }
+        assertEquals(ref("AlertTopic"), statement.path("Resource").path(0), "a topic's Ref is its ARN");
+
+        Map<String, String> alarms = new TreeMap<>();
+        resources.properties().forEach(resource -> {
+            if (resource.getValue().path("Type").asText().equals("AWS::CloudWatch::Alarm")) {
+                JsonNode alarm = resource.getValue().path("Properties");
+                assertEquals(ref("AlertTopic"), alarm.path("AlarmActions").path(0), resource.getKey());
+                assertEquals("AWS/SQS", alarm.path("Namespace").asText());
+                alarms.put(alarm.path("Dimensions").path(0).path("Value").asText(), alarm.path("MetricName").asText()
+                        + " " + alarm.path("ComparisonOperator").asText() + " " + alarm.path("Threshold"));
+            }
+        });
+        String age = "ApproximateAgeOfOldestMessage GreaterThanThreshold {\"Ref\":\"OldestMessageAgeAlarmSeconds\"}";
+        String deadLetters = "ApproximateNumberOfMessagesVisible GreaterThanThreshold 0";
+        assertEquals(new TreeMap<>(Map.of(
+                "queue-1.fifo", age, "queue-2.fifo", age, "image-thumbnails", age, "image-audit", age,
+                "queue-1-dlq.fifo", deadLetters, "queue-2-dlq.fifo", deadLetters, "image-thumbnails-dlq", deadLetters,
+                "image-audit-dlq", deadLetters)), alarms);
+    }
+
+    @Test
+    void withAlertsOffThereIsNoAlertTopicNoAlarmAndNoSnsGrant() {
+        DeploymentTemplate deployment = shipped("alerts.enabled", "false");
+        JsonNode resources = deployment.template().path("Resources");
+        assertTrue(resources.path("AlertTopic").isMissingNode());
+        resources.forEach(resource -> assertFalse(resource.path("Type").asText().equals("AWS::CloudWatch::Alarm")));
+        assertFalse(actionsByResource(deployment.policy()).keySet().stream().anyMatch(arn -> arn.startsWith("arn:aws:sns:")));
+        assertFalse(deployment.template().path("Parameters").has("AlertEmail"));
     }
 
     @Test

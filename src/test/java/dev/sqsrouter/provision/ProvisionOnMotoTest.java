@@ -1,5 +1,11 @@
 package dev.sqsrouter.provision;
 
+import dev.sqsrouter.alerts.AlertTopic;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+
 import dev.sqsrouter.config.S3EventsTopology;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -271,5 +277,20 @@ class ProvisionOnMotoTest {
     private static String rule(TopicConfiguration configuration, String name) {
         return configuration.filter().key().filterRules().stream()
                 .filter(r -> r.nameAsString().equalsIgnoreCase(name)).map(r -> r.value()).findFirst().orElse(null);
+    }
+
+    @Test
+    void anAlertTopicGivenByNameIsPublishedToByTheArnBuiltFromTheCallersAccount() {
+        String topic = "moto-alerts-" + NUMBER.incrementAndGet();
+        String created = new Provisioner(sqs, dynamoDb, s3, sns, false).alerts(topic).topicArn();
+        // what the app does with alerts.topic=<name>: the account from STS, the region from its SNS client
+        try (StsClient sts = StsClient.builder().endpointOverride(java.net.URI.create(moto.endpoint()))
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("sandbox", "sandbox"))).build()) {
+            AlertTopic alertTopic = new AlertTopic(topic, Region.US_EAST_1, () -> sts.getCallerIdentity().account());
+            assertEquals(created, alertTopic.arn());
+            assertEquals("arn:aws:sns:us-east-1:" + MotoServer.ACCOUNT + ":" + topic, alertTopic.arn());
+            sns.publish(b -> b.topicArn(alertTopic.arn()).message("reaches the topic"));
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.sqsrouter.provision;
 
 import dev.sqsrouter.config.S3EventsTopology;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.sqsrouter.sandbox.AwsTestClients;
 import dev.sqsrouter.sandbox.Emulators;
+import dev.sqsrouter.sandbox.SnsEmulator;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.junit.jupiter.api.Test;
@@ -161,5 +163,43 @@ class ProvisionSandboxTest {
         properties.setLocation("classpath:application.properties");
         properties.setOverrideProperties(overrides);
         return properties;
+    }
+
+    @Test
+    void theAlertTopicIsCreatedAndOnTheSandboxTheInboxQueueIsSubscribedToIt() {
+        String topic = "provision-alerts-" + NUMBER.incrementAndGet();
+        Provisioner first = provisioner(true);
+        Provisioner.AlertsProvisioned alerts = first.alerts(topic);
+        assertEquals(SnsEmulator.topicArn(topic), alerts.topicArn());
+        assertEquals(Provisioner.SANDBOX_ALERTS_INBOX, alerts.inbox().name());
+        assertEquals("created topic " + topic, first.report().get(0));
+        assertEquals("created subscription " + topic + " -> " + Provisioner.SANDBOX_ALERTS_INBOX, first.report().get(2));
+
+        // what the app publishes reaches the inbox, in the envelope an operator reads
+        sqs.purgeQueue(b -> b.queueUrl(alerts.inbox().url()));
+        sns.publish(b -> b.topicArn(alerts.topicArn()).subject("sqs-router: test").message("an alert"));
+        List<Message> received = new java.util.ArrayList<>();
+        await().atMost(java.time.Duration.ofSeconds(10)).until(() -> received.addAll(sqs.receiveMessage(b -> b
+                .queueUrl(alerts.inbox().url()).waitTimeSeconds(1)).messages()));
+        assertTrue(received.get(0).body().contains("\"Message\" : \"an alert\""), received.get(0).body());
+
+        // a second run finds it all; given the ARN, the same
+        Provisioner second = provisioner(true);
+        second.alerts(alerts.topicArn());
+        assertEquals(List.of("exists  topic " + topic, "exists  queue " + Provisioner.SANDBOX_ALERTS_INBOX,
+                "exists  subscription " + topic + " -> " + Provisioner.SANDBOX_ALERTS_INBOX), second.report());
+    }
+
+    @Test
+    void elsewhereTheAlertTopicHasNoInboxAndAnArnOfAnotherAccountIsRefused() {
+        String topic = "provision-alerts-" + NUMBER.incrementAndGet();
+        Provisioner provisioner = provisioner(false);
+        assertEquals(null, provisioner.alerts(topic).inbox());
+        assertEquals(List.of("created topic " + topic), provisioner.report());
+
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                () -> provisioner(false).alerts("arn:aws:sns:us-east-1:111122223333:" + topic));
+        assertTrue(refused.getMessage().startsWith("alerts.topic is arn:aws:sns:us-east-1:111122223333:" + topic
+                + " but the topic " + topic + " of these credentials is " + SnsEmulator.topicArn(topic)), refused.getMessage());
     }
 }

@@ -19,8 +19,9 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
  * The local sandbox: in-process ElasticMQ, DynamoDB Local, S3Proxy whose buckets notify SNS as S3 does, an SNS that
  * delivers to ElasticMQ, the seed's response server, then the app itself with the sandbox profile, after creating
  * what it uses as the provision command does (relay queues, failure table, S3 events bucket, topic, queues and
- * subscriptions). No AWS account, no Docker. Ports come from system properties or environment variables
- * (SANDBOX_SQS_PORT, SANDBOX_SNS_PORT, ...).
+ * subscriptions, the alert topic with the queue sqs-router-alerts-inbox subscribed to it, to read the alerts from). No
+ * AWS account, no Docker. Ports come from system properties or environment variables (SANDBOX_SQS_PORT,
+ * SANDBOX_SNS_PORT, ...).
  */
 public final class Sandbox {
 
@@ -67,6 +68,7 @@ public final class Sandbox {
         setIfAbsent("s3events.audit.url", responseServer.url());
 
         Main main = Application.newMain();
+        Provisioner.AlertsProvisioned[] alerts = {null};
         main.addMainListener(new MainListenerSupport() {
             @Override
             public void beforeStart(BaseMainSupport starting) {
@@ -75,6 +77,7 @@ public final class Sandbox {
                 provisioner.provision(RelayTopology.from(context.getPropertiesComponent()));
                 S3EventsTopology s3Topology = S3EventsTopology.from(context.getPropertiesComponent());
                 Provisioner.S3EventsProvisioned s3Events = provisioner.provision(s3Topology);
+                alerts[0] = Application.provisionAlerts(context, provisioner);
                 provisioner.report().forEach(line -> System.out.println("sandbox: " + line));
                 if (s3Events.notificationsOutcome() == Provisioner.NotificationsOutcome.UNSUPPORTED_BY_SANDBOX) {
                     // S3Proxy does not take PutBucketNotificationConfiguration: hand the same configuration to its emitter
@@ -101,6 +104,12 @@ public final class Sandbox {
                         + s3Events.queues().stream().map(S3EventsTopology.Queue::queue).toList()
                         + "   (dead letters: " + s3Events.queues().stream().map(S3EventsTopology.Queue::deadLetterQueue).toList() + ")");
                 lines.add("  try: aws --endpoint-url " + emulators.s3Endpoint() + " s3 cp cat.png s3://" + s3Events.bucket() + "/");
+                if (alerts[0] != null && alerts[0].inbox() != null) {
+                    lines.add("alerts            SNS " + alerts[0].topicArn() + " -> " + alerts[0].inbox().name());
+                    lines.add("  read: aws --endpoint-url " + emulators.sqsEndpoint() + " --region us-east-1 sqs receive-message"
+                            + " --queue-url " + alerts[0].inbox().url() + " --max-number-of-messages 10"
+                            + " --message-attribute-names All");
+                }
                 lines.add("response server   " + responseServer.url() + "   (log: " + log + ")");
                 lines.add("SQS (ElasticMQ)   " + emulators.sqsEndpoint());
                 lines.add("SNS (sandbox)     " + emulators.snsEndpoint());

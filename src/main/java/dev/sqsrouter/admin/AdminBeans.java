@@ -10,12 +10,17 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** The beans routes/admin.yaml names. */
+/** The beans routes/admin.yaml and routes/console.yaml name. */
 public class AdminBeans implements CamelConfiguration {
 
     @BindToRegistry("adminApi")
     public AdminApi adminApi(CamelContext camelContext, FailureStore failureStore, SqsClient sqsClient) {
         return new AdminApi(camelContext, Topology.of(camelContext), failureStore,
                 new FailureReplay(failureStore, new IngressSender(sqsClient), Clock.systemUTC()));
+    }
+
+    @BindToRegistry("consolePages")
+    public ConsolePages consolePages() {
+        return new ConsolePages();
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.sqsrouter.failure.FailureRecord;
 import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.failure.StoredFailure;
+import dev.sqsrouter.http.ApiKeys;
 import dev.sqsrouter.http.HttpApiException;
 import dev.sqsrouter.http.HttpApiResponses;
 import dev.sqsrouter.http.HttpCall;
@@ -22,7 +23,7 @@ import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 
 /**
- * The admin API under /admin, behind the same API key as the ingress:
+ * The admin API under /admin, behind the admin API keys (admin.api-keys; an ingress key opens nothing here):
  * <ul>
  * <li>GET /admin/health: 200 when every route is started, else 503</li>
  * <li>GET /admin/stats: the counters of every ordered SQS consumer, by route</li>
@@ -35,6 +36,7 @@ import org.apache.camel.ServiceStatus;
 public class AdminApi {
 
     private static final String REPLAY = "replay";
+    static final String OPENAPI = "openapi.yaml";
 
     private final CamelContext camelContext;
     private final Topology topology;
@@ -47,6 +49,27 @@ public class AdminApi {
         this.topology = topology;
         this.store = store;
         this.replay = replay;
+    }
+
+    /**
+     * Lets the call through when its X-API-Key is an admin key; the OpenAPI description is public.
+     *
+     * @throws HttpApiException 401 without a key, 403 with any other key (an ingress key among them)
+     */
+    public void guard(Exchange exchange) {
+        HttpCall call = HttpCall.of(exchange);
+        if (isPublic(call)) {
+            return;
+        }
+        ApiKeys keys = exchange.getContext().getRegistry().lookupByNameAndType("adminApiKeys", ApiKeys.class);
+        if (keys == null) {
+            throw new IllegalStateException("the admin API runs without admin keys (admin.api-keys)");
+        }
+        keys.check(exchange);
+    }
+
+    static boolean isPublic(HttpCall call) {
+        return "GET".equals(call.method()) && call.segments().equals(List.of("admin", OPENAPI));
     }
 
     /** Answers one admin call (the API key is checked before). */

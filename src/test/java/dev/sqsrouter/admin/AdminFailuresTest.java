@@ -33,7 +33,7 @@ class AdminFailuresTest extends IngressTestSupport {
     }
 
     private HttpResponse<String> admin(String method, String path) {
-        return call(method, path, (String) null, "X-API-Key", API_KEY);
+        return call(method, path, (String) null, "X-API-Key", ADMIN_KEY);
     }
 
     private static String data(String group, int seq) {

@@ -40,7 +40,7 @@ final class AppProcess implements AutoCloseable {
         this.apiKey = apiKey;
     }
 
-    /** Starts the jar with these system properties (camel.server.port and ingress.api-keys among them). */
+    /** Starts the jar with these system properties (camel.server.port, ingress.api-keys and admin.api-keys among them). */
     static AppProcess start(String name, Map<String, String> properties) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: these tests run after the package phase (mvn -B verify)");
@@ -55,7 +55,7 @@ final class AppProcess implements AutoCloseable {
         command.add(JAR.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int port = Integer.parseInt(properties.get("camel.server.port"));
-        String apiKey = properties.get("ingress.api-keys").split(",")[0].trim();
+        String apiKey = properties.get("admin.api-keys").split(",")[0].trim();
         return new AppProcess(name, process, log, port, apiKey);
     }
 

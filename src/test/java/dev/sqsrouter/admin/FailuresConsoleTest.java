@@ -41,9 +41,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class FailuresConsoleTest extends IngressTestSupport {
 
-    /** The admin API's key; the ingress key (API_KEY) is refused there. */
-    private static final String ADMIN = API_KEY;
-
     private static ChromeDriverService driverService;
     private static WebDriver browser;
 
@@ -111,9 +108,9 @@ class FailuresConsoleTest extends IngressTestSupport {
         assertTrue(browser.findElement(testId("login")).isDisplayed());
         assertEquals(null, sessionKey(), "a refused key is not kept");
 
-        signIn(ADMIN);
+        signIn(ADMIN_KEY);
         waitForSequences(List.of("15", "14"));
-        assertEquals(ADMIN, sessionKey());
+        assertEquals(ADMIN_KEY, sessionKey());
         assertEquals("(5)", text("counts-total"));
         assertEquals(Map.of("queue-1", "3 BUSINESS 3", "queue-2", "2 MALFORMED 1 POISON 1"), counts());
 
@@ -163,7 +160,7 @@ class FailuresConsoleTest extends IngressTestSupport {
         assertEquals(3, firstDelivery.size());
 
         open("/console/");
-        signIn(ADMIN);
+        signIn(ADMIN_KEY);
         waitFor(d -> rows().size() == 4);
         FailureRecord second = failures("queue-1", "g-replay").get(1);
         click(rows().stream().filter(row -> second.sequence().equals(row.findElements(By.tagName("td")).get(3).getText()))
@@ -214,7 +211,7 @@ class FailuresConsoleTest extends IngressTestSupport {
 
         // a group with '/' and '+' is percent-encoded in the link, as the alerts write it
         open("/console/#record/queue-2/a%2Fb%2Bc/" + record.sortKey());
-        signIn(ADMIN);
+        signIn(ADMIN_KEY);
         waitFor(d -> text("r-status").equals("OPEN"));
         // shown as text: the markup in the body and the reason is not run, nor made into elements
         assertEquals(hostile, text("r-body"));

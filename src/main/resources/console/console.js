@@ -209,18 +209,22 @@ function renderPage(page) {
     const row = el('tr', null, {
       'data-testid': 'failure-row', 'data-alias': record.alias, 'data-group': record.group, 'data-key': record.key,
     });
+    const link = '#record/' + recordPath(record.alias, record.group, record.key);
+    // the sequence is a real link (keyboard, new tab, copy); the whole row is a shortcut to it
+    const sequence = el('td');
+    sequence.append(el('a', record.sequence || record.key, { href: link, 'data-testid': 'record-link' }));
     row.append(
       el('td', record.recordedAt),
       el('td', record.alias),
       el('td', record.group),
-      el('td', record.sequence),
+      sequence,
       el('td', record.class),
       el('td', record.status, { class: 'status-' + record.status }),
       el('td', record.httpStatus),
       el('td', record.receiveCount),
       el('td', record.reason, { class: 'reason', title: record.reason || '' }));
     row.addEventListener('click', () => {
-      location.hash = '#record/' + recordPath(record.alias, record.group, record.key);
+      location.hash = link;
     });
     body.append(row);
   }

@@ -127,7 +127,7 @@ class FailuresConsoleTest extends IngressTestSupport {
         type("f-queue", "queue-2");
         click("apply-filters");
         waitForSequences(List.of("14", "12"));
-        assertEquals(List.of("queue-2", "queue-2"), column(2));
+        assertEquals(List.of("queue-2", "queue-2"), column(1));
         // a count opens its queue and class
         click(browser.findElements(testId("count-class")).stream().filter(e -> e.getText().startsWith("BUSINESS"))
                 .findFirst().orElseThrow());
@@ -140,7 +140,22 @@ class FailuresConsoleTest extends IngressTestSupport {
         new Select(browser.findElement(testId("f-status"))).selectByVisibleText("ALL");
         click("apply-filters");
         waitForSequences(List.of("14"));
-        assertEquals(List.of("a/b+c"), column(3));
+        assertEquals(List.of("a/b+c"), column(2));
+
+        // a time range, read as UTC (the browser's own date picker is set directly: its typing depends on the locale)
+        click("reset-filters");
+        waitForSequences(List.of("15", "14"));
+        setValue("f-from", t0.plusSeconds(150).toString().substring(0, 19));
+        setValue("f-to", t0.plusSeconds(250).toString().substring(0, 19));
+        click("apply-filters");
+        waitForSequences(List.of("14", "13"));
+
+        // the API's refusal is shown as it came
+        click("reset-filters");
+        waitForSequences(List.of("15", "14"));
+        type("f-queue", "no-such-queue");
+        click("apply-filters");
+        waitFor(d -> text("error").startsWith("404 unknown_queue: "));
     }
 
     // ---- one record, replay --------------------------------------------------------------------------------------------
@@ -237,6 +252,7 @@ class FailuresConsoleTest extends IngressTestSupport {
 
         StoredFailure stored = failureStore().find(queue("queue-2"), "a/b+c", record.sortKey()).orElseThrow();
         assertEquals(FailureStatus.DISCARDED, stored.status());
+        assertEquals(reason, stored.discardReason());
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------------------
@@ -274,6 +290,10 @@ class FailuresConsoleTest extends IngressTestSupport {
         WebElement field = browser.findElement(testId(id));
         field.clear();
         field.sendKeys(text);
+    }
+
+    private static void setValue(String id, String value) {
+        ((JavascriptExecutor) browser).executeScript("arguments[0].value = arguments[1]", browser.findElement(testId(id)), value);
     }
 
     private static void click(String id) {

@@ -332,6 +332,8 @@ async function replayConfirmed() {
   const { alias, group, key } = state.record;
   clearMessages();
   let answer;
+  // a large group takes a while: one replay at a time
+  $('replay-group').disabled = true;
   try {
     answer = await api('POST', API + '/' + [alias, group].map(encodeURIComponent).join('/') + '/replay');
   } catch (e) {
@@ -341,6 +343,8 @@ async function replayConfirmed() {
     }
     failed(e);
     return;
+  } finally {
+    $('replay-group').disabled = false;
   }
   reportReplay(answer);
   await showRecord(alias, group, key);
@@ -368,11 +372,14 @@ async function discard(event) {
   }
   const { alias, group, key } = state.record;
   clearMessages();
+  $('discard').disabled = true;
   try {
     await api('DELETE', API + '/' + recordPath(alias, group, key), { reason });
   } catch (e) {
     failed(e);
     return;
+  } finally {
+    $('discard').disabled = false;
   }
   $('discard-reason').value = '';
   await showRecord(alias, group, key);

@@ -41,16 +41,24 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  */
 class FailuresConsoleTest extends IngressTestSupport {
 
+    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
+    private static final File CHROMIUM = new File("/usr/bin/chromium");
+
     private static ChromeDriverService driverService;
     private static WebDriver browser;
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        // Debian's chromium and chromium-driver (.ci/run installs them); Selenium Manager cannot download here
-        driverService = new ChromeDriverService.Builder().usingDriverExecutable(new File("/usr/bin/chromedriver"))
-                .usingAnyFreePort().build();
+        // Debian's chromium and chromium-driver (.ci/run installs them); Selenium Manager would try to download a browser
+        for (File file : List.of(CHROMEDRIVER, CHROMIUM)) {
+            if (!file.canExecute()) {
+                throw new IllegalStateException(file + " is missing: the console's browser test needs Debian's chromium and"
+                        + " chromium-driver (apt-get install chromium chromium-driver, as .ci/run does)");
+            }
+        }
+        driverService = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
-        options.setBinary("/usr/bin/chromium");
+        options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900");
         browser = new ChromeDriver(driverService, options);
     }

@@ -10,7 +10,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
-/** The beans routes/admin.yaml names. */
+/** The beans routes/admin.yaml and routes/console.yaml name. */
 public class AdminBeans implements CamelConfiguration {
 
     @BindToRegistry("adminApi")
@@ -22,5 +22,10 @@ public class AdminBeans implements CamelConfiguration {
     public static FailureOperations failureOperations(CamelContext camelContext, FailureStore failureStore, SqsClient sqsClient) {
         return new FailureOperations(Topology.of(camelContext), failureStore,
                 new FailureReplay(failureStore, new IngressSender(sqsClient), Clock.systemUTC()), Clock.systemUTC());
+    }
+
+    @BindToRegistry("consolePages")
+    public ConsolePages consolePages() {
+        return new ConsolePages();
     }
 }

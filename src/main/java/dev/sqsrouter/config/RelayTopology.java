@@ -28,8 +28,8 @@ public record RelayTopology(List<Queue> queues, int maxReceiveCount, int visibil
             "http.response-timeout-ms", "max-receive-count");
     /** Settings that provisioning reads, not the route. */
     static final Set<String> PROVISIONING_ONLY = Set.of("max-receive-count");
-    /** The first path segment the admin API takes; no alias may have it. */
-    static final String RESERVED_ALIAS = "admin";
+    /** The first path segments the admin API and the failures console take; no alias may have them. */
+    static final Set<String> RESERVED_ALIASES = Set.of("admin", "console");
 
     /** Without a bucket for failure bodies too large for the table. */
     public RelayTopology(List<Queue> queues, int maxReceiveCount, int visibilityTimeout, String failureTable) {
@@ -71,9 +71,9 @@ public record RelayTopology(List<Queue> queues, int maxReceiveCount, int visibil
         QueueBlocks blocks = QueueBlocks.read(properties, PREFIX, settings);
         List<Queue> queues = new ArrayList<>();
         for (String alias : blocks.names()) {
-            if (alias.equals(RESERVED_ALIAS) || !alias.matches("[A-Za-z0-9_~-]+")) {
+            if (RESERVED_ALIASES.contains(alias) || !alias.matches("[A-Za-z0-9_~-]+")) {
                 throw new IllegalArgumentException(PREFIX + "." + alias + ": '" + alias + "' cannot be an ingress path: use"
-                        + " letters, digits and _ ~ - only, and not '" + RESERVED_ALIAS + "' (the admin API's path)");
+                        + " letters, digits and _ ~ - only, and not 'admin' or 'console' (the admin API's and the console's paths)");
             }
             String queue = blocks.required(alias, "queue", "the SQS queue that POST /" + alias + " sends to");
             boolean ingressOnly = Boolean.parseBoolean(blocks.own(alias, "ingress-only").orElse("false"));

@@ -98,9 +98,11 @@ class TopologyTest {
         assertTrue(noUrl.getMessage().contains("missing configuration: relay.queues.orders.url"), noUrl.getMessage());
         assertTrue(noUrl.getMessage().contains("RELAY_QUEUES_ORDERS_URL"), noUrl.getMessage());
 
-        IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class,
-                () -> Topology.from(properties("relay.queues.admin.queue", "a.fifo", "relay.queues.admin.url", "http://x/")));
-        assertTrue(reserved.getMessage().contains("cannot be an ingress path"), reserved.getMessage());
+        for (String path : List.of("admin", "console")) {
+            IllegalArgumentException reserved = assertThrows(IllegalArgumentException.class, () -> Topology.from(
+                    properties("relay.queues." + path + ".queue", "a.fifo", "relay.queues." + path + ".url", "http://x/")));
+            assertTrue(reserved.getMessage().contains("cannot be an ingress path"), reserved.getMessage());
+        }
 
         IllegalArgumentException noProcessor = assertThrows(IllegalArgumentException.class,
                 () -> Topology.from(properties("s3events.queues.image-index.queue", "image-index")));

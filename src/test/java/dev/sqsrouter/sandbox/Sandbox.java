@@ -94,6 +94,7 @@ public final class Sandbox {
                 lines.add("ingress + admin   http://127.0.0.1:" + port + "   (X-API-Key: "
                         + context.getPropertiesComponent().resolveProperty("ingress.api-keys").orElse("?") + "; admin: "
                         + context.getPropertiesComponent().resolveProperty("admin.api-keys").orElse("?") + ")");
+                lines.add("failures console  http://127.0.0.1:" + port + "/console/   (asks for the admin key)");
                 for (RelayTopology.Queue queue : RelayTopology.from(context.getPropertiesComponent()).queues()) {
                     lines.add("  POST /" + queue.alias() + " -> " + queue.queue() + " -> " + queue.target()
                             + "   (dead letters: " + queue.deadLetterQueue() + ")");

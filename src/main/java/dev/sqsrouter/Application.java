@@ -6,6 +6,7 @@ import dev.sqsrouter.http.HttpApiBeans;
 import dev.sqsrouter.ingress.IngressBeans;
 import dev.sqsrouter.relay.RelayBeans;
 import dev.sqsrouter.failure.FailureBeans;
+import dev.sqsrouter.observe.ObserveBeans;
 import dev.sqsrouter.provision.DeploymentTemplate;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.config.Topology;
@@ -154,6 +155,7 @@ public final class Application {
         configuration.addConfiguration(IngressBeans.class);
         configuration.addConfiguration(AdminBeans.class);
         configuration.addConfiguration(S3EventsBeans.class);
+        configuration.addConfiguration(ObserveBeans.class);
         // the routes of each declared queue, from the YAML route templates
         configuration.addRoutesBuilder(new RelayRoutes());
         configuration.addRoutesBuilder(new S3EventRoutes());

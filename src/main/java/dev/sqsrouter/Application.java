@@ -57,6 +57,8 @@ public final class Application {
         // no routes, no server: only the configuration and the AWS clients
         main.addOverrideProperty("camel.main.routes-include-pattern", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
+        // nor the management port, which the running app holds
+        main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("relay.enabled", "false");
         main.addOverrideProperty("s3events.enabled", "false");
         int[] exitCode = {0};

@@ -67,6 +67,7 @@ class S3EventsMotoEndToEndTest extends AppTestSupport {
         configuration.put("camel.server.host", "127.0.0.1");
         configuration.put("ingress.api-keys", "e2e-key");
         configuration.put("camel.server.port", Integer.toString(Emulators.freePort()));
+        configuration.put("camel.management.port", "0");
         configuration.put("relay.queues.queue-1.url", auditServer.url());
         configuration.put("relay.queues.queue-2.url", auditServer.url());
         configuration.put("s3events.audit.url", auditServer.url());

@@ -70,7 +70,8 @@ public class ObserveBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext camelContext) throws Exception {
         QueueWatch watch = camelContext.getRegistry().lookupByNameAndType("queueWatch", QueueWatch.class);
-        if (OnceOnly.noRoute(camelContext, QueueWatchRoutes.ROUTE_ID)) {
+        // nothing consumed here (an ingress-only instance, the provision command): nothing to watch
+        if (!ObservedQueue.of(camelContext).isEmpty() && OnceOnly.noRoute(camelContext, QueueWatchRoutes.ROUTE_ID)) {
             camelContext.addRoutes(new QueueWatchRoutes(watch, pollSeconds * 1000L));
         }
         FailureMeters failures = camelContext.getRegistry().lookupByNameAndType("failureMeters", FailureMeters.class);

@@ -46,6 +46,7 @@ public class ReadinessCheck extends AbstractHealthCheck {
         }
         builder.up();
         StringBuilder problems = new StringBuilder();
+        List<String> openBreakers = new java.util.ArrayList<>();
         for (ObservedQueue queue : queues) {
             for (String routeId : List.of(queue.routeId(), queue.archiveRouteId())) {
                 ServiceStatus status = context.getRouteController().getRouteStatus(routeId);
@@ -57,7 +58,15 @@ public class ReadinessCheck extends AbstractHealthCheck {
             ConsumerStats stats = QueueMeters.stats(context, queue.routeId());
             if (stats != null) {
                 builder.detail("breaker." + queue.name(), stats.breakerState());
+                if (!"CLOSED".equals(stats.breakerState())) {
+                    openBreakers.add(queue.name() + " " + stats.breakerState());
+                }
             }
+        }
+        if (queues.isEmpty()) {
+            // no consumer here (relay.enabled=false, s3events.enabled=false): the routes alone, Camel's own checks
+            builder.detail("consumers", "none on this instance");
+            return;
         }
         builder.details(watch.details());
         Instant now = clock.instant();
@@ -70,9 +79,13 @@ public class ReadinessCheck extends AbstractHealthCheck {
             watch.sqs().filter(r -> !r.reachable()).ifPresent(r -> problems.append("SQS did not answer: ").append(r.problem()).append("; "));
             watch.dynamoDb().filter(r -> !r.reachable()).ifPresent(r -> problems.append("DynamoDB did not answer: ").append(r.problem()).append("; "));
         }
+        String breakers = openBreakers.isEmpty() ? "" : "; breakers not closed (what they call fails, the app is up): "
+                + String.join(", ", openBreakers);
         if (!problems.isEmpty()) {
-            builder.message(problems.substring(0, problems.length() - 2));
+            builder.message(problems.substring(0, problems.length() - 2) + breakers);
             builder.down();
+        } else {
+            builder.message(queues.size() + " queues consumed, SQS and DynamoDB answered at " + lastPoll.get() + breakers);
         }
     }
 }

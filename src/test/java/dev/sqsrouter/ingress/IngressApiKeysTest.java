@@ -111,6 +111,7 @@ class IngressApiKeysTest {
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties");
         main.addOverrideProperty("camel.server.host", "127.0.0.1");
         main.addOverrideProperty("camel.server.port", Integer.toString(port));
+        main.addOverrideProperty("camel.management.port", "0");
         main.addOverrideProperty("aws.region", "us-east-1");
         main.addOverrideProperty("aws.credentials", "sandbox");
         main.addOverrideProperty("aws.endpoint.sqs", emulators.sqsEndpoint());

@@ -6,56 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Collections;
-import java.util.Properties;
 
 import dev.sqsrouter.failure.FailureClass;
-import dev.sqsrouter.ingress.IngressTestSupport;
-import dev.sqsrouter.sandbox.Emulators;
 import org.junit.jupiter.api.Test;
 
 /** The management port: live and ready without a key, Prometheus metrics scraped and parsed, bound to the loopback. */
-class ObservabilityTest extends IngressTestSupport {
-
-    private final int managementPort = Emulators.freePort();
-
-    @Override
-    protected void overrideProperties(Properties properties) {
-        super.overrideProperties(properties);
-        // the host stays as shipped (127.0.0.1); only the port is this test's
-        properties.setProperty("camel.management.port", Integer.toString(managementPort));
-        properties.setProperty("observe.queue-poll-seconds", "1");
-    }
-
-    private HttpResponse<String> observe(String path) {
-        try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new IllegalStateException("GET " + path + " failed", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private PrometheusText scrape() {
-        HttpResponse<String> metrics = observe("/observe/metrics");
-        assertEquals(200, metrics.statusCode(), metrics.body());
-        return PrometheusText.parse(metrics.body());
-    }
+class ObservabilityTest extends ManagementPortTestSupport {
 
     @Test
     void liveAndReadyAnswerWithoutAKeyOnTheLoopbackOnly() throws Exception {
@@ -90,7 +54,7 @@ class ObservabilityTest extends IngressTestSupport {
         context.getRouteController().stopRoute("relay-queue-2");
         HttpResponse<String> ready = observe("/observe/health/ready");
         assertEquals(503, ready.statusCode(), ready.body());
-        assertTrue(ready.body().contains("relay-queue-2"), ready.body());
+        assertTrue(ready.body().contains("route relay-queue-2 is Stopped"), ready.body());
         HttpResponse<String> live = observe("/observe/health/live");
         assertEquals(200, live.statusCode(), live.body());
 
@@ -153,15 +117,16 @@ class ObservabilityTest extends IngressTestSupport {
                 "flow", "relay", "queue", "queue-2", "sqs_queue", queue("queue-2"), "dead_letter", "false", "kind", "visible")));
     }
 
-    private static String[] with(String[] labels, String... more) {
-        String[] all = new String[labels.length + more.length];
-        System.arraycopy(labels, 0, all, 0, labels.length);
-        System.arraycopy(more, 0, all, labels.length, more.length);
-        return all;
-    }
-
-    static {
-        // every class has its series from the start
-        assertEquals(4, FailureClass.values().length);
+    @Test
+    void everyFailureClassHasItsSeriesFromTheStart() {
+        PrometheusText metrics = scrape();
+        for (FailureClass failureClass : FailureClass.values()) {
+            String[] labels = {"flow", "s3events", "queue", "image-audit"};
+            if (failureClass == FailureClass.REDRIVEN) {
+                assertEquals(0, metrics.value("sqsrouter_messages_redriven_total", labels), metrics.toString());
+            } else {
+                assertEquals(0, metrics.value("sqsrouter_messages_parked_total", with(labels, "class", failureClass.name())));
+            }
+        }
     }
 }

@@ -79,6 +79,7 @@ abstract class ProcessTestSupport {
         p.put("aws.endpoint.sns", emulators.snsEndpoint());
         p.put("camel.server.host", "127.0.0.1");
         p.put("camel.server.port", Integer.toString(Emulators.freePort()));
+        p.put("camel.management.port", Integer.toString(Emulators.freePort()));
         p.put("ingress.api-keys", API_KEY);
         p.put("failures.table", failureTable());
         for (String alias : ALIASES) {

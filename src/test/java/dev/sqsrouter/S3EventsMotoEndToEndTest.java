@@ -66,6 +66,7 @@ class S3EventsMotoEndToEndTest extends AppTestSupport {
         Map<String, String> configuration = moto.appProperties();
         configuration.put("camel.server.host", "127.0.0.1");
         configuration.put("ingress.api-keys", "e2e-key");
+        configuration.put("admin.api-keys", "e2e-admin-key");
         configuration.put("camel.server.port", Integer.toString(Emulators.freePort()));
         configuration.put("camel.management.port", "0");
         configuration.put("relay.queues.queue-1.url", auditServer.url());

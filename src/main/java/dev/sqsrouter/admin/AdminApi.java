@@ -1,20 +1,21 @@
 package dev.sqsrouter.admin;
 
-import java.time.Clock;
-import java.time.Instant;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import dev.sqsrouter.failure.FailureRecord;
-import dev.sqsrouter.failure.FailureStore;
-import dev.sqsrouter.failure.StoredFailure;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqsrouter.http.ApiKeys;
 import dev.sqsrouter.http.HttpApiException;
 import dev.sqsrouter.http.HttpApiResponses;
 import dev.sqsrouter.http.HttpCall;
 import dev.sqsrouter.config.RelayTopology;
 import dev.sqsrouter.config.Topology;
-import dev.sqsrouter.sqs.SqsIds;
 import dev.sqsrouter.sqs.OrderedSqsEndpoint;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -22,31 +23,58 @@ import org.apache.camel.Route;
 import org.apache.camel.ServiceStatus;
 
 /**
- * The admin API under /admin, behind the same API key as the ingress:
+ * The admin API under /admin, behind the admin API keys (admin.api-keys; an ingress key opens nothing here). The
+ * failure store's operations are {@link FailureOperations}' (the failures command runs the same); docs/http-api.md and
+ * src/main/resources/openapi.yaml describe them:
  * <ul>
  * <li>GET /admin/health: 200 when every route is started, else 503</li>
  * <li>GET /admin/stats: the counters of every ordered SQS consumer, by route</li>
- * <li>GET /admin/failures/&lt;alias&gt;/&lt;group&gt;: the group's failure records, in order</li>
+ * <li>GET /admin/failures?queue=&amp;group=&amp;class=&amp;status=&amp;from=&amp;to=&amp;limit=&amp;cursor=: records across queues, newest first, paged</li>
+ * <li>GET /admin/failures/counts?status=: records per queue and class</li>
+ * <li>GET /admin/failures/&lt;alias&gt;/&lt;group&gt;?limit=&amp;cursor=: the group's records, in order, paged</li>
+ * <li>GET /admin/failures/&lt;alias&gt;/&lt;group&gt;/&lt;key&gt;: one record</li>
  * <li>POST /admin/failures/&lt;alias&gt;/&lt;group&gt;/replay: re-send the group's OPEN records, in order</li>
- * <li>DELETE /admin/failures/&lt;alias&gt;/&lt;group&gt;/&lt;sequence&gt;: mark one record DISCARDED</li>
+ * <li>DELETE /admin/failures/&lt;alias&gt;/&lt;group&gt;/&lt;key&gt; {"reason": ...}: mark one record DISCARDED</li>
+ * <li>GET /admin/openapi.yaml: the OpenAPI description (no key)</li>
  * </ul>
  * Path segments are percent-decoded, so a group with '/' is written %2F.
  */
 public class AdminApi {
 
     private static final String REPLAY = "replay";
+    static final String OPENAPI = "openapi.yaml";
+    private static final List<String> LIST_PARAMETERS = List.of("queue", "group", "class", "status", "from", "to", "limit", "cursor");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CamelContext camelContext;
     private final Topology topology;
-    private final FailureStore store;
-    private final FailureReplay replay;
-    private final Clock clock = Clock.systemUTC();
+    private final FailureOperations failures;
 
-    public AdminApi(CamelContext camelContext, Topology topology, FailureStore store, FailureReplay replay) {
+    public AdminApi(CamelContext camelContext, Topology topology, FailureOperations failures) {
         this.camelContext = camelContext;
         this.topology = topology;
-        this.store = store;
-        this.replay = replay;
+        this.failures = failures;
+    }
+
+    /**
+     * Lets the call through when its X-API-Key is an admin key; the OpenAPI description is public.
+     *
+     * @throws HttpApiException 401 without a key, 403 with any other key (an ingress key among them)
+     */
+    public void guard(Exchange exchange) {
+        HttpCall call = HttpCall.of(exchange);
+        if (isPublic(call)) {
+            return;
+        }
+        ApiKeys keys = exchange.getContext().getRegistry().lookupByNameAndType("adminApiKeys", ApiKeys.class);
+        if (keys == null) {
+            throw new IllegalStateException("the admin API runs without admin keys (admin.api-keys)");
+        }
+        keys.check(exchange);
+    }
+
+    static boolean isPublic(HttpCall call) {
+        return "GET".equals(call.method()) && call.segments().equals(List.of("admin", OPENAPI));
     }
 
     /** Answers one admin call (the API key is checked before). */
@@ -60,23 +88,117 @@ public class AdminApi {
         } else if (path.size() == 2 && path.get(1).equals("stats")) {
             require(call, "GET", resource);
             stats(exchange);
+        } else if (path.size() == 2 && path.get(1).equals(OPENAPI)) {
+            require(call, "GET", resource);
+            openApi(exchange);
+        } else if (path.size() == 2 && path.get(1).equals("failures")) {
+            require(call, "GET", resource);
+            Map<String, String> query = query(exchange, LIST_PARAMETERS);
+            HttpApiResponses.json(exchange, 200, failures.list(new FailureOperations.ListRequest(query.get("queue"),
+                    query.get("group"), query.get("class"), query.get("status"), query.get("from"), query.get("to"),
+                    query.get("limit"), query.get("cursor"))));
+        } else if (path.size() == 3 && path.get(1).equals("failures") && path.get(2).equals("counts")) {
+            require(call, "GET", resource);
+            HttpApiResponses.json(exchange, 200, failures.counts(query(exchange, List.of("status")).get("status")));
         } else if (path.size() >= 4 && path.size() <= 5 && path.get(1).equals("failures")) {
             String alias = path.get(2);
             String group = path.get(3);
             if (path.size() == 4) {
                 require(call, "GET", resource);
-                list(exchange, alias, queueOf(alias), group(group));
+                Map<String, String> query = query(exchange, List.of("limit", "cursor"));
+                HttpApiResponses.json(exchange, 200, failures.group(alias, group, query.get("limit"), query.get("cursor")));
             } else if (path.get(4).equals(REPLAY)) {
                 require(call, "POST", resource);
-                replay(exchange, alias, queueOf(alias), group(group));
+                FailureOperations.Outcome outcome = failures.replay(alias, group);
+                HttpApiResponses.json(exchange, outcome.status(), outcome.answer());
+            } else if ("GET".equals(call.method())) {
+                HttpApiResponses.json(exchange, 200, failures.record(alias, group, path.get(4)));
             } else {
-                require(call, "DELETE", resource);
-                discard(exchange, alias, queueOf(alias), group(group), path.get(4));
+                require(call, "GET, DELETE", "DELETE", resource);
+                HttpApiResponses.json(exchange, 200, failures.discard(alias, group, path.get(4), reason(exchange, call)));
             }
         } else {
             throw new HttpApiException(404, "unknown_path", "no admin resource at " + resource + ": use /admin/health,"
-                    + " /admin/stats or /admin/failures/<alias>/<group>[/replay|/<sequence>]");
+                    + " /admin/stats, /admin/failures, /admin/failures/counts, /admin/failures/<alias>/<group>[/replay|/<key>]"
+                    + " or /admin/openapi.yaml");
         }
+    }
+
+    /** The OpenAPI description, as packaged. */
+    private static void openApi(Exchange exchange) {
+        try (InputStream in = AdminApi.class.getResourceAsStream("/" + OPENAPI)) {
+            if (in == null) {
+                throw new IllegalStateException(OPENAPI + " is not packaged");
+            }
+            org.apache.camel.Message message = exchange.getMessage();
+            message.removeHeaders("*");
+            message.setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+            message.setHeader(Exchange.CONTENT_TYPE, "application/yaml");
+            message.setBody(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(OPENAPI + " could not be read", e);
+        }
+    }
+
+    /**
+     * The query parameters, each at most once and each one the resource knows.
+     *
+     * @throws HttpApiException 400 for an unknown or repeated parameter
+     */
+    static Map<String, String> query(Exchange exchange, List<String> known) {
+        String raw = exchange.getIn().getHeader(Exchange.HTTP_QUERY, String.class);
+        Map<String, String> parameters = new LinkedHashMap<>();
+        if (raw == null || raw.isEmpty()) {
+            return parameters;
+        }
+        for (String pair : raw.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            String name;
+            String value;
+            try {
+                name = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
+                value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new HttpApiException(400, "invalid_query", "the query string is not percent-encoded: " + e.getMessage());
+            }
+            if (!known.contains(name)) {
+                throw new HttpApiException(400, "unknown_parameter", "'" + name + "' is not a parameter here: use "
+                        + String.join(", ", known));
+            }
+            if (parameters.put(name, value) != null) {
+                throw new HttpApiException(400, "repeated_parameter", "'" + name + "' was given twice: give it once");
+            }
+        }
+        return parameters;
+    }
+
+    /** The reason of a discard: the JSON body {"reason": "..."}. */
+    private static String reason(Exchange exchange, HttpCall call) {
+        String contentType = call.header("Content-Type");
+        if (contentType != null && !contentType.trim().toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new HttpApiException(415, "unsupported_media_type", "Content-Type " + contentType.trim()
+                    + " is not accepted: send {\"reason\": \"...\"} as application/json");
+        }
+        String body = exchange.getIn().getBody(String.class);
+        if (body == null || body.isBlank()) {
+            throw new HttpApiException(400, "missing_reason", "a discard needs a reason: send the body {\"reason\": \"why it"
+                    + " is given up\"} with Content-Type: application/json");
+        }
+        JsonNode json;
+        try {
+            json = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new HttpApiException(400, "invalid_json", "the body is not JSON: send {\"reason\": \"...\"}");
+        }
+        JsonNode reason = json == null ? null : json.get("reason");
+        if (reason == null || !reason.isTextual()) {
+            throw new HttpApiException(400, "missing_reason", "the body needs a text field reason: {\"reason\": \"why it is"
+                    + " given up\"}");
+        }
+        return reason.asText();
     }
 
     void health(Exchange exchange) {
@@ -142,98 +264,15 @@ public class AdminApi {
         HttpApiResponses.json(exchange, 200, Map.of("consumers", consumers));
     }
 
-    void list(Exchange exchange, String alias, String queue, String group) {
-        Map<String, Object> answer = head(alias, queue, group);
-        answer.put("records", store.entries(queue, group).stream().map(AdminApi::json).toList());
-        HttpApiResponses.json(exchange, 200, answer);
-    }
-
-    void replay(Exchange exchange, String alias, String queue, String group) {
-        FailureReplay.Result result = replay.replay(alias, queue, group);
-        Map<String, Object> answer = new LinkedHashMap<>();
-        if (result.failure() != null) {
-            answer.putAll(HttpApiResponses.error("queue_unavailable", result.failure()));
-        }
-        answer.putAll(head(alias, queue, group));
-        answer.put("replayed", result.replayed());
-        answer.put("skipped", result.skipped());
-        HttpApiResponses.json(exchange, result.failure() == null ? 200 : 503, answer);
-    }
-
-    void discard(Exchange exchange, String alias, String queue, String group, String sequence) {
-        String sortKey = FailureStore.sortKeyOf(sequence);
-        switch (store.discard(queue, group, sortKey, Instant.now(clock))) {
-            case DONE -> {
-                Map<String, Object> answer = head(alias, queue, group);
-                answer.put("discarded", store.find(queue, group, sortKey).map(AdminApi::json).orElse(null));
-                HttpApiResponses.json(exchange, 200, answer);
-            }
-            case NOT_FOUND -> throw new HttpApiException(404, "unknown_record", "no failure record of group " + group
-                    + " in " + queue + " has sequence " + sequence + ": list them with GET /admin/failures/" + alias + "/<group>");
-            case NOT_OPEN -> throw new HttpApiException(409, "not_open", "the record with sequence " + sequence + " is "
-                    + store.find(queue, group, sortKey).map(f -> f.status().name()).orElse("gone") + " already; only OPEN records can be discarded");
-        }
-    }
-
     private static void require(HttpCall call, String method, String resource) {
         if (!method.equals(call.method())) {
             throw HttpApiException.methodNotAllowed(call.method(), method, resource);
         }
     }
 
-    /** A relay alias, or the name of an S3 event queue (their records have the group "-"). */
-    private String queueOf(String alias) {
-        return topology.queueOf(alias).orElseThrow(() -> new HttpApiException(404, "unknown_queue", "no queue has the"
-                + " alias '" + alias + "': use one of " + topology.relay().queues().stream().map(q -> q.alias()).toList()
-                + " or an S3 event queue " + topology.s3Events().map(s3 -> s3.queues().stream().map(q -> q.name()).toList())
-                        .orElse(java.util.List.of())));
-    }
-
-    private static String group(String group) {
-        String problem = SqsIds.problem(group);
-        if (problem != null) {
-            throw new HttpApiException(400, "invalid_group", "the group in the path " + problem);
+    private static void require(HttpCall call, String allowed, String method, String resource) {
+        if (!method.equals(call.method())) {
+            throw HttpApiException.methodNotAllowed(call.method(), allowed, resource);
         }
-        return group;
-    }
-
-    private static Map<String, Object> head(String alias, String queue, String group) {
-        Map<String, Object> head = new LinkedHashMap<>();
-        head.put("alias", alias);
-        head.put("queue", queue);
-        head.put("group", group);
-        return head;
-    }
-
-    static Map<String, Object> json(StoredFailure entry) {
-        FailureRecord record = entry.record();
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("sequence", record.sequence());
-        json.put("key", record.sortKey());
-        json.put("messageId", record.messageId());
-        json.put("idempotencyKey", record.replayIdempotencyKey());
-        json.put("status", entry.status().name());
-        json.put("class", record.failureClass().name());
-        json.put("reason", record.reason());
-        json.put("httpStatus", record.httpStatus());
-        json.put("answer", record.answer());
-        json.put("receiveCount", record.receiveCount());
-        json.put("firstReceivedAt", text(record.firstReceivedAt()));
-        json.put("recordedAt", text(record.recordedAt()));
-        json.put("statusChangedAt", text(entry.statusChangedAt()));
-        json.put("replayMessageId", entry.replayMessageId());
-        json.put("body", record.body());
-        if (entry.bodyRef() != null) {
-            // too large for the table: the body above was read from there
-            json.put("bodyRef", entry.bodyRef());
-        }
-        if (entry.storeNote() != null) {
-            json.put("storeNote", entry.storeNote());
-        }
-        return json;
-    }
-
-    private static String text(Instant instant) {
-        return instant == null ? null : instant.toString();
     }
 }

@@ -15,7 +15,12 @@ public class AdminBeans implements CamelConfiguration {
 
     @BindToRegistry("adminApi")
     public AdminApi adminApi(CamelContext camelContext, FailureStore failureStore, SqsClient sqsClient) {
-        return new AdminApi(camelContext, Topology.of(camelContext), failureStore,
-                new FailureReplay(failureStore, new IngressSender(sqsClient), Clock.systemUTC()));
+        return new AdminApi(camelContext, Topology.of(camelContext), failureOperations(camelContext, failureStore, sqsClient));
+    }
+
+    /** The failure store's operations on the app's store and SQS client: the admin API's and the failures command's. */
+    public static FailureOperations failureOperations(CamelContext camelContext, FailureStore failureStore, SqsClient sqsClient) {
+        return new FailureOperations(Topology.of(camelContext), failureStore,
+                new FailureReplay(failureStore, new IngressSender(sqsClient), Clock.systemUTC()), Clock.systemUTC());
     }
 }

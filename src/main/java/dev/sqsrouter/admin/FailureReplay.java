@@ -25,6 +25,9 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
  * between the two steps does not send it twice. The first send that fails stops the replay, so that order holds.
  * Each copy carries the record's idempotency key (or, for a record without one, its message id, which was the key),
  * so that the response server sees the same Idempotency-Key as on the first delivery.
+ * <p>
+ * The group's OPEN records are read page by page as the replay goes ({@link FailureStore#openPages}): a group of
+ * thousands of records is never held in memory, only one page and the short result of each record.
  */
 public class FailureReplay {
 
@@ -36,24 +39,47 @@ public class FailureReplay {
     public record Skipped(String sequence, String messageId, String reason) {
     }
 
-    /** What a replay did; failure is null unless a send failed, which stopped it. */
-    public record Result(List<Replayed> replayed, List<Skipped> skipped, String failure) {
+    /** What a replay did; failure is null unless a send failed, which stopped it; pages = store pages read. */
+    public record Result(List<Replayed> replayed, List<Skipped> skipped, String failure, int pages) {
     }
+
+    /** OPEN records read from the store at a time. */
+    static final int PAGE_SIZE = 100;
 
     private final FailureStore store;
     private final IngressSender sender;
     private final Clock clock;
+    private final int pageSize;
 
     public FailureReplay(FailureStore store, IngressSender sender, Clock clock) {
+        this(store, sender, clock, PAGE_SIZE);
+    }
+
+    /** With another page size (tests show the paging with a small one). */
+    FailureReplay(FailureStore store, IngressSender sender, Clock clock, int pageSize) {
         this.store = store;
         this.sender = sender;
         this.clock = clock;
+        this.pageSize = pageSize;
     }
 
     public Result replay(String alias, String queue, String group) {
         List<Replayed> replayed = new ArrayList<>();
         List<Skipped> skipped = new ArrayList<>();
-        for (StoredFailure entry : store.entries(queue, group)) {
+        int pages = 0;
+        for (List<StoredFailure> page : store.openPages(queue, group, pageSize)) {
+            pages++;
+            String failure = replayPage(alias, queue, page, replayed, skipped);
+            if (failure != null) {
+                return new Result(replayed, skipped, failure, pages);
+            }
+        }
+        return new Result(replayed, skipped, null, pages);
+    }
+
+    /** Replays one page in order; the reason it stopped, or null. */
+    private String replayPage(String alias, String queue, List<StoredFailure> page, List<Replayed> replayed, List<Skipped> skipped) {
+        for (StoredFailure entry : page) {
             if (entry.status() != FailureStatus.OPEN) {
                 continue;
             }
@@ -69,13 +95,13 @@ public class FailureReplay {
                 sent = sender.send(new IngressRequest(alias, queue, record.body(), record.group(), deduplicationId(record),
                         record.replayIdempotencyKey()));
             } catch (HttpApiException unavailable) {
-                return new Result(replayed, skipped, "the queue did not take the record with sequence " + record.sequence()
-                        + "; it and the later records stay OPEN: replay again");
+                return "the queue did not take the record with sequence " + record.sequence()
+                        + "; it and the later records stay OPEN: replay again";
             }
             boolean marked = store.markReplayed(record, sent.messageId(), Instant.now(clock)) == FailureStore.Transition.DONE;
             replayed.add(new Replayed(record.sequence(), record.messageId(), sent.messageId(), sent.sequenceNumber(), marked));
         }
-        return new Result(replayed, skipped, null);
+        return null;
     }
 
     /** The same for every replay of one record: SQS drops a second copy sent within 5 minutes. */

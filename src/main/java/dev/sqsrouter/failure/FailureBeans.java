@@ -22,6 +22,8 @@ public class FailureBeans implements CamelConfiguration {
     private String largeBodyBucket;
     @PropertyInject(value = "failures.large-body-threshold-bytes", defaultValue = "300000")
     private int largeBodyThresholdBytes;
+    @PropertyInject(value = "failures.retention-days", defaultValue = "30")
+    private int retentionDays;
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
@@ -36,7 +38,12 @@ public class FailureBeans implements CamelConfiguration {
 
     @BindToRegistry("failureStore")
     public FailureStore failureStore(CamelContext camelContext, DynamoDbClient dynamoDbClient, S3Client s3Client) {
-        return new FailureStore(dynamoDbClient, failureTable, s3Client, camelContext.createProducerTemplate());
+        if (retentionDays < 1) {
+            throw new IllegalArgumentException("failures.retention-days must be at least 1 (days a replayed or discarded"
+                    + " record is kept), not " + retentionDays);
+        }
+        return new FailureStore(dynamoDbClient, failureTable, s3Client, camelContext.createProducerTemplate(),
+                java.time.Duration.ofDays(retentionDays));
     }
 
     @BindToRegistry("failureParking")

@@ -4,12 +4,24 @@ import java.net.URLEncoder;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
@@ -19,6 +31,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -34,6 +48,13 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * in an S3 bucket, under a key derived from the record's pk and sk (so a redelivery writes the same object again), and
  * the item holds a pointer to it ({@code bodyRef} = s3://bucket/key), the body's size in bytes and a short preview.
  * Reading a record fetches such a body back, so that a listing shows it and a replay sends it whole.
+ * <p>
+ * <p>
+ * A sparse global secondary index ({@value #STATUS_INDEX}: hash {@code status}, range {@code recordedAt}; sequence notes
+ * have no status and stay out of it) lists the records of a status newest first across queues and groups, page by page,
+ * and counts the open ones; it holds the summary attributes only ({@link #INDEX_ATTRIBUTES}), not bodies. A record that
+ * leaves OPEN gets {@code expiresAt} (epoch seconds, the table's TTL attribute) = the change + the retention, so that
+ * resolved records go away by themselves.
  * <p>
  * Reads, queries and status updates stay on the SDK: the admin API and the archiver ask from Java and need key-condition,
  * update and condition expressions, which aws2-ddb's operations (legacy KeyConditions, AttributeUpdates) do not take.
@@ -56,10 +77,33 @@ public class FailureStore {
     /** Characters of the reason and the answer in a reduced record (see {@link FailureChannel}). */
     static final int REDUCED_TEXT_CHARS = 512;
 
+    /** The status index: hash status, range recordedAt, newest first when read backwards. */
+    public static final String STATUS_INDEX = "status-recordedAt";
+    public static final String STATUS = "status";
+    public static final String RECORDED_AT = "recordedAt";
+    /** The TTL attribute: epoch seconds after which DynamoDB deletes the item (resolved records, sequence notes). */
+    public static final String EXPIRES_AT = "expiresAt";
+    /** The attributes the status index holds besides the keys: what a listing shows. */
+    public static final List<String> INDEX_ATTRIBUTES = List.of("queue", "group", "sequence", "messageId", "class", "reason",
+            "httpStatus", "receiveCount", "statusChangedAt");
+    /** How long a replayed or discarded record stays by default (failures.retention-days). */
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
+    /** The most records one page of a listing holds. */
+    public static final int MAX_PAGE = 500;
+    /** Reads of the index one listing page may make per status while its filters skip records. */
+    static final int MAX_READS_PER_PAGE = 10;
+    /** Items per index read when a filter may skip many. */
+    static final int FILTERED_READ = 500;
+    /** recordedAt as written: fixed width, so that text order is time order in the index. */
+    private static final DateTimeFormatter SORTABLE = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSSSSSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+    private static final String END = "end";
+
     private final DynamoDbClient dynamoDb;
     private final String table;
     private final S3Client s3;
     private final ProducerTemplate channel;
+    private final Duration retention;
 
     /** A store that reads only: records, and bodies kept in S3 when s3 is not null. */
     public FailureStore(DynamoDbClient dynamoDb, String table, S3Client s3) {
@@ -68,10 +112,24 @@ public class FailureStore {
 
     /** A store that writes through the failure channel route ({@value FailureChannel#URI}) with the given template. */
     public FailureStore(DynamoDbClient dynamoDb, String table, S3Client s3, ProducerTemplate channel) {
+        this(dynamoDb, table, s3, channel, DEFAULT_RETENTION);
+    }
+
+    /** As above; a record that leaves OPEN expires after the retention. */
+    public FailureStore(DynamoDbClient dynamoDb, String table, S3Client s3, ProducerTemplate channel, Duration retention) {
+        if (retention == null || retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("failures.retention-days must be at least 1, not " + retention);
+        }
         this.dynamoDb = dynamoDb;
         this.table = table;
         this.s3 = s3;
         this.channel = channel;
+        this.retention = retention;
+    }
+
+    /** An instant as recordedAt is written: fixed width (nanoseconds), so that the index orders by time. */
+    public static String sortableTime(Instant instant) {
+        return SORTABLE.format(instant);
     }
 
     public String table() {
@@ -135,7 +193,7 @@ public class FailureStore {
         if (record.firstReceivedAt() != null) {
             item.put("firstReceivedAt", s(record.firstReceivedAt().toString()));
         }
-        item.put("recordedAt", s(record.recordedAt().toString()));
+        item.put(RECORDED_AT, s(sortableTime(record.recordedAt())));
         putIfPresent(item, "idempotencyKey", record.idempotencyKey());
         if (record.recordIndex() != null) {
             item.put("recordIndex", AttributeValue.fromN(record.recordIndex().toString()));
@@ -186,17 +244,307 @@ public class FailureStore {
         }
     }
 
-    /** The records of one queue and group, in sequence order. */
+    /** The records of one queue and group, in sequence order, all of them at once (tests; small groups). */
     public List<FailureRecord> list(String queue, String group) {
         return entries(queue, group).stream().map(StoredFailure::record).toList();
     }
 
-    /** The records of one queue and group with their status, in sequence order (every page of the query). */
+    /**
+     * The records of one queue and group with their status, in sequence order (every page of the query, held at once:
+     * for tests and small groups; the admin API pages with {@link #group}).
+     */
     public List<StoredFailure> entries(String queue, String group) {
         String pk = FailureRecord.partitionKey(queue, group);
         return dynamoDb.queryPaginator(b -> b.tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk))))
                 .items().stream().map(this::storedFromItem).toList();
+    }
+
+    /**
+     * One page of a group's records in sequence order, bodies included.
+     *
+     * @param cursor null for the first page, else the next of the page before
+     */
+    public FailurePage<StoredFailure> group(String queue, String group, String cursor, int limit) {
+        checkLimit(limit);
+        String pk = FailureRecord.partitionKey(queue, group);
+        Map<String, AttributeValue> start = null;
+        if (cursor != null) {
+            start = FailureCursor.key(FailureCursor.decode(cursor).get("k"), "pk", "sk");
+            if (!pk.equals(start.get("pk").s())) {
+                throw new InvalidCursorException("the cursor belongs to another group's listing: pass the 'next' of the"
+                        + " previous page of this group");
+            }
+        }
+        Map<String, AttributeValue> exclusiveStart = start;
+        // one more than asked: whether a next page exists is known without an empty last page
+        QueryResponse response = dynamoDb.query(b -> b.tableName(table).consistentRead(true)
+                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk)))
+                .exclusiveStartKey(exclusiveStart).limit(limit + 1));
+        List<Map<String, AttributeValue>> items = response.items();
+        List<StoredFailure> records = items.stream().limit(limit).map(this::storedFromItem).toList();
+        String next = null;
+        boolean more = items.size() > limit
+                || (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() && !items.isEmpty());
+        if (more) {
+            Map<String, AttributeValue> last = items.get(Math.min(limit, items.size()) - 1);
+            ObjectNode json = FailureCursor.object();
+            json.set("k", FailureCursor.key(Map.of("pk", last.get("pk"), "sk", last.get("sk"))));
+            next = FailureCursor.encode(json);
+        }
+        return new FailurePage<>(records, next);
+    }
+
+    /**
+     * The OPEN records of a group in sequence order, read lazily pageSize items at a time: a replay of thousands of
+     * records holds one page. Only records up to the group's last one when this is called: what a replayed copy that
+     * fails again adds to the group is not replayed again by the same replay. Iterating yields the pages.
+     */
+    public Iterable<List<StoredFailure>> openPages(String queue, String group, int pageSize) {
+        String pk = FailureRecord.partitionKey(queue, group);
+        List<Map<String, AttributeValue>> lastItem = dynamoDb.query(b -> b.tableName(table).consistentRead(true)
+                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk)))
+                .scanIndexForward(false).limit(1).projectionExpression("pk, sk")).items();
+        if (lastItem.isEmpty()) {
+            return List.of();
+        }
+        String last = lastItem.get(0).get("sk").s();
+        Iterable<QueryResponse> pages = dynamoDb.queryPaginator(b -> b.tableName(table).consistentRead(true)
+                .keyConditionExpression("pk = :pk AND sk <= :last").filterExpression("#status = :open")
+                .expressionAttributeNames(Map.of("#status", STATUS))
+                .expressionAttributeValues(Map.of(":pk", s(pk), ":last", s(last), ":open", s(FailureStatus.OPEN.name())))
+                .limit(pageSize));
+        return () -> {
+            Iterator<QueryResponse> responses = pages.iterator();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return responses.hasNext();
+                }
+
+                @Override
+                public List<StoredFailure> next() {
+                    return responses.next().items().stream().map(FailureStore.this::storedFromItem).toList();
+                }
+            };
+        };
+    }
+
+    /**
+     * One page of the records the filter selects, newest first (recordedAt descending), across queues and groups, read
+     * from the status index: never a scan. Filters on queue, group and class are applied by DynamoDB while reading;
+     * the index is read until the page is full, the index ends, or {@value #MAX_READS_PER_PAGE} reads per status were
+     * made (the page may then be short, with a next cursor). With several statuses their streams are merged.
+     *
+     * @param cursor null for the first page, else the next of the page before, with the same filter
+     * @throws InvalidCursorException for a cursor this listing did not give out
+     */
+    public FailurePage<FailureSummary> list(FailureFilter filter, String cursor, int limit) {
+        checkLimit(limit);
+        JsonNode positions = null;
+        if (cursor != null) {
+            ObjectNode json = FailureCursor.decode(cursor);
+            if (!filter.fingerprint().equals(json.path("f").asText())) {
+                throw new InvalidCursorException("the cursor belongs to a listing with other filters: pass it with the"
+                        + " same queue, group, class, status, from and to as the page it came with");
+            }
+            positions = json.path("p");
+        }
+        List<StatusStream> streams = new ArrayList<>();
+        for (FailureStatus status : filter.statuses()) {
+            JsonNode position = positions == null ? null : positions.get(status.name());
+            if (positions != null && position == null) {
+                throw new InvalidCursorException("the cursor has no position for status " + status + ": pass the 'next'"
+                        + " of the previous page of the same listing");
+            }
+            streams.add(new StatusStream(status, filter, position, limit));
+        }
+        List<FailureSummary> records = new ArrayList<>();
+        while (records.size() < limit) {
+            StatusStream newest = null;
+            boolean stalled = false;
+            for (StatusStream stream : streams) {
+                Map<String, AttributeValue> head = stream.head();
+                if (head == null) {
+                    // a stream that ran out of reads may still hold newer records: the page ends here, in order
+                    stalled |= !stream.ended();
+                    continue;
+                }
+                if (newest == null || str(head, RECORDED_AT).compareTo(str(newest.head(), RECORDED_AT)) > 0) {
+                    newest = stream;
+                }
+            }
+            if (newest == null || stalled) {
+                break;
+            }
+            records.add(summaryFromItem(newest.take()));
+        }
+        String next = null;
+        if (streams.stream().anyMatch(stream -> !stream.ended())) {
+            ObjectNode json = FailureCursor.object();
+            json.put("f", filter.fingerprint());
+            ObjectNode p = json.putObject("p");
+            streams.forEach(stream -> stream.savePosition(p));
+            next = FailureCursor.encode(json);
+        }
+        return new FailurePage<>(records, next);
+    }
+
+    /**
+     * The open records per SQS queue name and failure class, counted by reading the status index page by page (its
+     * queue and class only): never the records themselves, never a scan.
+     */
+    public Map<String, Map<String, Long>> openCounts() {
+        return counts(FailureStatus.OPEN);
+    }
+
+    /** The records of a status per SQS queue name and failure class, as {@link #openCounts()} counts them. */
+    public Map<String, Map<String, Long>> counts(FailureStatus status) {
+        Map<String, Map<String, Long>> counts = new TreeMap<>();
+        for (QueryResponse page : dynamoDb.queryPaginator(b -> b.tableName(table).indexName(STATUS_INDEX)
+                .keyConditionExpression("#status = :status").projectionExpression("#queue, #class")
+                .expressionAttributeNames(Map.of("#status", STATUS, "#queue", "queue", "#class", "class"))
+                .expressionAttributeValues(Map.of(":status", s(status.name()))).limit(1000))) {
+            for (Map<String, AttributeValue> item : page.items()) {
+                counts.computeIfAbsent(str(item, "queue"), q -> new TreeMap<>()).merge(str(item, "class"), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static void checkLimit(int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be between 1 and " + MAX_PAGE + ", not " + limit);
+        }
+    }
+
+    /** The records of one status in the index, newest first, read as the merge asks for them. */
+    private final class StatusStream {
+
+        private final FailureStatus status;
+        private final FailureFilter filter;
+        private final int readSize;
+        private final Deque<Map<String, AttributeValue>> buffer = new ArrayDeque<>();
+        /** Where a next page resumes: after this key (null = from the newest); meaningless once ended. */
+        private Map<String, AttributeValue> position;
+        private Map<String, AttributeValue> exclusiveStart;
+        private boolean more;
+        private int reads;
+
+        StatusStream(FailureStatus status, FailureFilter filter, JsonNode saved, int limit) {
+            this.status = status;
+            this.filter = filter;
+            boolean filtered = filter.queue() != null || filter.group() != null || filter.failureClass() != null;
+            // one more than the page: whether a next page exists is mostly known without an empty last page
+            this.readSize = filtered ? Math.max(FILTERED_READ, limit + 1) : limit + 1;
+            if (saved != null && saved.isTextual() && END.equals(saved.asText())) {
+                more = false;
+            } else {
+                // null: nothing of this status taken yet
+                position = saved == null || saved.isNull() ? null : FailureCursor.key(saved, "pk", "sk", STATUS, RECORDED_AT);
+                if (position != null && !status.name().equals(position.get(STATUS).s())) {
+                    throw new InvalidCursorException("the cursor's position for " + status + " is in another status:"
+                            + " pass the 'next' of the previous page of the same listing");
+                }
+                exclusiveStart = position;
+                more = true;
+            }
+        }
+
+        boolean ended() {
+            return buffer.isEmpty() && !more;
+        }
+
+        Map<String, AttributeValue> head() {
+            while (buffer.isEmpty() && more && reads < MAX_READS_PER_PAGE) {
+                read();
+            }
+            return buffer.peekFirst();
+        }
+
+        Map<String, AttributeValue> take() {
+            Map<String, AttributeValue> item = buffer.removeFirst();
+            position = Map.of("pk", item.get("pk"), "sk", item.get("sk"), STATUS, item.get(STATUS), RECORDED_AT, item.get(RECORDED_AT));
+            return item;
+        }
+
+        void savePosition(ObjectNode positions) {
+            if (ended()) {
+                positions.put(status.name(), END);
+            } else if (position == null) {
+                positions.putNull(status.name());
+            } else {
+                positions.set(status.name(), FailureCursor.key(position));
+            }
+        }
+
+        private void read() {
+            reads++;
+            Map<String, String> names = new LinkedHashMap<>();
+            Map<String, AttributeValue> values = new LinkedHashMap<>();
+            names.put("#status", STATUS);
+            values.put(":status", s(status.name()));
+            String keyCondition = "#status = :status";
+            if (filter.from() != null || filter.to() != null) {
+                names.put("#recordedAt", RECORDED_AT);
+                if (filter.from() != null && filter.to() != null) {
+                    keyCondition += " AND #recordedAt BETWEEN :from AND :to";
+                } else {
+                    keyCondition += filter.from() != null ? " AND #recordedAt >= :from" : " AND #recordedAt <= :to";
+                }
+                if (filter.from() != null) {
+                    values.put(":from", s(sortableTime(filter.from())));
+                }
+                if (filter.to() != null) {
+                    values.put(":to", s(sortableTime(filter.to())));
+                }
+            }
+            List<String> conditions = new ArrayList<>();
+            if (filter.queue() != null) {
+                names.put("#queue", "queue");
+                values.put(":queue", s(filter.queue()));
+                conditions.add("#queue = :queue");
+            }
+            if (filter.group() != null) {
+                names.put("#group", "group");
+                if ("-".equals(filter.group())) {
+                    // a standard queue's records have no group attribute
+                    conditions.add("attribute_not_exists(#group)");
+                } else {
+                    values.put(":group", s(filter.group()));
+                    conditions.add("#group = :group");
+                }
+            }
+            if (filter.failureClass() != null) {
+                names.put("#class", "class");
+                values.put(":class", s(filter.failureClass().name()));
+                conditions.add("#class = :class");
+            }
+            QueryRequest.Builder request = QueryRequest.builder().tableName(table).indexName(STATUS_INDEX)
+                    .keyConditionExpression(keyCondition).scanIndexForward(false).limit(readSize)
+                    .exclusiveStartKey(exclusiveStart);
+            if (!conditions.isEmpty()) {
+                request.filterExpression(String.join(" AND ", conditions));
+            }
+            QueryResponse response = dynamoDb.query(request.expressionAttributeNames(names).expressionAttributeValues(values).build());
+            buffer.addAll(response.items());
+            exclusiveStart = response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() ? response.lastEvaluatedKey() : null;
+            more = exclusiveStart != null;
+            if (buffer.isEmpty() && more) {
+                // everything read so far was filtered out: a next page need not read it again
+                position = exclusiveStart;
+            }
+        }
+    }
+
+    /** A summary from an index item. */
+    static FailureSummary summaryFromItem(Map<String, AttributeValue> item) {
+        String changedAt = str(item, "statusChangedAt");
+        return new FailureSummary(str(item, "queue"), str(item, "group"), str(item, "sk"), str(item, "sequence"),
+                str(item, "messageId"), FailureStatus.valueOf(str(item, STATUS)), FailureClass.valueOf(str(item, "class")),
+                str(item, "reason"), item.containsKey("httpStatus") ? Integer.valueOf(item.get("httpStatus").n()) : null,
+                item.containsKey("receiveCount") ? Integer.parseInt(item.get("receiveCount").n()) : 0,
+                Instant.parse(str(item, RECORDED_AT)), changedAt == null ? null : Instant.parse(changedAt));
     }
 
     /** One record by its sort key (see {@link #sortKeyOf(String)}). */
@@ -224,23 +572,38 @@ public class FailureStore {
 
     /** Marks an OPEN record REPLAYED, noting the message id of the copy that was sent. */
     public Transition markReplayed(FailureRecord record, String replayMessageId, Instant at) {
-        return leaveOpen(record.queue(), record.group(), record.sortKey(), FailureStatus.REPLAYED, replayMessageId, at);
+        return leaveOpen(record.queue(), record.group(), record.sortKey(), FailureStatus.REPLAYED, replayMessageId, null, at);
     }
 
-    /** Marks an OPEN record DISCARDED. */
-    public Transition discard(String queue, String group, String sortKey, Instant at) {
-        return leaveOpen(queue, group, sortKey, FailureStatus.DISCARDED, null, at);
+    /** Marks an OPEN record DISCARDED, with the administrator's reason. */
+    public Transition discard(String queue, String group, String sortKey, String reason, Instant at) {
+        if (reason == null || reason.isBlank()) {
+            throw new IllegalArgumentException("a discard needs a reason");
+        }
+        return leaveOpen(queue, group, sortKey, FailureStatus.DISCARDED, null, truncate(reason.strip(), MAX_REASON_CHARS), at);
     }
 
-    private Transition leaveOpen(String queue, String group, String sortKey, FailureStatus to, String replayMessageId, Instant at) {
+    /** How long a record stays once it left OPEN. */
+    public Duration retention() {
+        return retention;
+    }
+
+    private Transition leaveOpen(String queue, String group, String sortKey, FailureStatus to, String replayMessageId,
+            String discardReason, Instant at) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":open", s(FailureStatus.OPEN.name()));
         values.put(":to", s(to.name()));
         values.put(":at", s(at.toString()));
-        String update = "SET #status = :to, statusChangedAt = :at";
+        // DynamoDB's TTL deletes the resolved record after the retention
+        values.put(":expires", AttributeValue.fromN(Long.toString(at.plus(retention).getEpochSecond())));
+        String update = "SET #status = :to, statusChangedAt = :at, " + EXPIRES_AT + " = :expires";
         if (replayMessageId != null) {
             values.put(":replay", s(replayMessageId));
             update += ", replayMessageId = :replay";
+        }
+        if (discardReason != null) {
+            values.put(":why", s(discardReason));
+            update += ", discardReason = :why";
         }
         String finalUpdate = update;
         try {
@@ -276,7 +639,9 @@ public class FailureStore {
         String bodyRef = str(item, "bodyRef");
         String body = bodyRef != null ? getBody(bodyRef) : str(item, "body");
         return new StoredFailure(fromItem(item, body), status == null ? FailureStatus.OPEN : FailureStatus.valueOf(status),
-                changedAt == null ? null : Instant.parse(changedAt), str(item, "replayMessageId"), bodyRef, str(item, "storeNote"));
+                changedAt == null ? null : Instant.parse(changedAt), str(item, "replayMessageId"), bodyRef, str(item, "storeNote"),
+                str(item, "discardReason"),
+                item.containsKey(EXPIRES_AT) ? Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())) : null);
     }
 
     static FailureRecord fromItem(Map<String, AttributeValue> item, String body) {

@@ -10,9 +10,17 @@ import java.time.Instant;
  * @param bodyRef         s3://bucket/key of the body when it was too large for the item (the record's body is then
  *                        read from there), or null when the item holds it
  * @param storeNote       why the record was written reduced (DynamoDB refused the full one for good), or null
+ * @param discardReason   what the administrator who discarded it gave as the reason, or null unless DISCARDED
+ * @param expiresAt       when DynamoDB's TTL may delete it (set when it leaves OPEN), or null while it is OPEN
  */
 public record StoredFailure(FailureRecord record, FailureStatus status, Instant statusChangedAt, String replayMessageId,
-        String bodyRef, String storeNote) {
+        String bodyRef, String storeNote, String discardReason, Instant expiresAt) {
+
+    /** A record as written, without a discard reason or an expiry. */
+    public StoredFailure(FailureRecord record, FailureStatus status, Instant statusChangedAt, String replayMessageId,
+            String bodyRef, String storeNote) {
+        this(record, status, statusChangedAt, replayMessageId, bodyRef, storeNote, null, null);
+    }
 
     /** A record whose body is in its item, written whole. */
     public StoredFailure(FailureRecord record, FailureStatus status, Instant statusChangedAt, String replayMessageId) {

@@ -17,6 +17,8 @@ public class HttpApiBeans implements CamelConfiguration {
 
     @PropertyInject(value = "ingress.api-keys", defaultValue = "")
     private String apiKeys;
+    @PropertyInject(value = "admin.api-keys", defaultValue = "")
+    private String adminApiKeys;
     @PropertyInject(value = "camel.server.enabled", defaultValue = "false")
     private boolean serverEnabled;
     @PropertyInject(value = "camel.server.port", defaultValue = "8080")
@@ -39,7 +41,26 @@ public class HttpApiBeans implements CamelConfiguration {
             // no HTTP server (e.g. the provision command): nothing to guard, and nothing can pass
             return null;
         }
-        return ApiKeys.parse(apiKeys, "the environment variable INGRESS_API_KEYS (property ingress.api-keys)");
+        return ApiKeys.parse(apiKeys, "the environment variable INGRESS_API_KEYS (property ingress.api-keys)", "API key",
+                "the ingress");
+    }
+
+    /**
+     * The admin API's own keys: a producer's ingress key must not read every body, replay or discard. Refused at start
+     * when the HTTP server runs without one, or when a key is in both lists.
+     */
+    @BindToRegistry("adminApiKeys")
+    public ApiKeys adminApiKeys() {
+        if (!serverEnabled && adminApiKeys.isBlank()) {
+            return null;
+        }
+        ApiKeys admin = ApiKeys.parse(adminApiKeys, "the environment variable ADMIN_API_KEYS (property admin.api-keys)",
+                "admin API key", "the admin API");
+        if (!apiKeys.isBlank() && admin.sharesAKeyWith(ApiKeys.parse(apiKeys, "ingress.api-keys"))) {
+            throw new IllegalArgumentException("a key of ADMIN_API_KEYS (admin.api-keys) is also an ingress key"
+                    + " (INGRESS_API_KEYS, ingress.api-keys): give the admin API keys of its own");
+        }
+        return admin;
     }
 
     /** The platform-http engine of the routes (ingress, admin): on camel.server.port, beside the management server. */

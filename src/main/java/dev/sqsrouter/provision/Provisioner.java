@@ -2,6 +2,7 @@ package dev.sqsrouter.provision;
 
 import dev.sqsrouter.config.RelayTopology;
 import dev.sqsrouter.config.S3EventsTopology;
+import dev.sqsrouter.failure.FailureStore;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +19,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
+import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
@@ -206,22 +213,94 @@ public class Provisioner {
     public static final String FAILURE_TABLE_HASH_KEY = "pk";
     public static final String FAILURE_TABLE_RANGE_KEY = "sk";
 
-    /** The failure table: pk = queue#group (hash), sk = sequence (range), on demand. */
+    /**
+     * The failure table: pk = queue#group (hash), sk = sequence (range), on demand; the sparse status index
+     * ({@value FailureStore#STATUS_INDEX}: status, recordedAt) that lists records across queues; TTL on
+     * {@value FailureStore#EXPIRES_AT}. A table of an older deployment that lacks the index or the TTL gets them.
+     */
     public void failureTable(String table) {
+        TableDescription existing;
         try {
-            dynamoDb.describeTable(b -> b.tableName(table));
-            report.add("exists  table " + table);
+            existing = dynamoDb.describeTable(b -> b.tableName(table)).table();
         } catch (ResourceNotFoundException missing) {
+            existing = null;
+        }
+        if (existing == null) {
             dynamoDb.createTable(b -> b.tableName(table)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(
-                            AttributeDefinition.builder().attributeName(FAILURE_TABLE_HASH_KEY).attributeType(ScalarAttributeType.S).build(),
-                            AttributeDefinition.builder().attributeName(FAILURE_TABLE_RANGE_KEY).attributeType(ScalarAttributeType.S).build())
+                    .attributeDefinitions(failureTableAttributes())
                     .keySchema(
                             KeySchemaElement.builder().attributeName(FAILURE_TABLE_HASH_KEY).keyType(KeyType.HASH).build(),
-                            KeySchemaElement.builder().attributeName(FAILURE_TABLE_RANGE_KEY).keyType(KeyType.RANGE).build()));
+                            KeySchemaElement.builder().attributeName(FAILURE_TABLE_RANGE_KEY).keyType(KeyType.RANGE).build())
+                    .globalSecondaryIndexes(statusIndex()));
             dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table));
+            timeToLive(table);
             report.add("created table " + table);
+            return;
+        }
+        List<String> updates = new ArrayList<>();
+        boolean hasIndex = existing.hasGlobalSecondaryIndexes() && existing.globalSecondaryIndexes().stream()
+                .anyMatch(index -> FailureStore.STATUS_INDEX.equals(index.indexName()));
+        if (!hasIndex) {
+            // an older deployment: the index is built from the items already there (DynamoDB backfills it)
+            dynamoDb.updateTable(b -> b.tableName(table).attributeDefinitions(failureTableAttributes())
+                    .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(FailureStore.STATUS_INDEX)
+                            .keySchema(statusIndex().keySchema()).projection(statusIndex().projection()))));
+            awaitIndexActive(table);
+            updates.add("index " + FailureStore.STATUS_INDEX + " added");
+        }
+        if (timeToLive(table)) {
+            updates.add("TTL on " + FailureStore.EXPIRES_AT);
+        }
+        report.add(updates.isEmpty() ? "exists  table " + table : "updated table " + table + " (" + String.join(", ", updates) + ")");
+    }
+
+    private static List<AttributeDefinition> failureTableAttributes() {
+        return List.of(
+                AttributeDefinition.builder().attributeName(FAILURE_TABLE_HASH_KEY).attributeType(ScalarAttributeType.S).build(),
+                AttributeDefinition.builder().attributeName(FAILURE_TABLE_RANGE_KEY).attributeType(ScalarAttributeType.S).build(),
+                AttributeDefinition.builder().attributeName(FailureStore.STATUS).attributeType(ScalarAttributeType.S).build(),
+                AttributeDefinition.builder().attributeName(FailureStore.RECORDED_AT).attributeType(ScalarAttributeType.S).build());
+    }
+
+    /** The status index: what a listing shows, no bodies (a body may be 300 KB). */
+    static GlobalSecondaryIndex statusIndex() {
+        return GlobalSecondaryIndex.builder().indexName(FailureStore.STATUS_INDEX)
+                .keySchema(KeySchemaElement.builder().attributeName(FailureStore.STATUS).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(FailureStore.RECORDED_AT).keyType(KeyType.RANGE).build())
+                .projection(Projection.builder().projectionType(ProjectionType.INCLUDE)
+                        .nonKeyAttributes(FailureStore.INDEX_ATTRIBUTES).build())
+                .build();
+    }
+
+    /** Turns TTL on for expiresAt unless it is on (or being turned on); true if it was turned on now. */
+    private boolean timeToLive(String table) {
+        TimeToLiveStatus status = dynamoDb.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription().timeToLiveStatus();
+        if (status == TimeToLiveStatus.ENABLED || status == TimeToLiveStatus.ENABLING) {
+            return false;
+        }
+        dynamoDb.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.enabled(true)
+                .attributeName(FailureStore.EXPIRES_AT)));
+        return true;
+    }
+
+    private static final Duration INDEX_BACKFILL_TIMEOUT = Duration.ofMinutes(30);
+
+    /** An added index is usable once DynamoDB has built it from the existing items. */
+    private void awaitIndexActive(String table) {
+        long deadline = System.nanoTime() + INDEX_BACKFILL_TIMEOUT.toNanos();
+        for (int attempt = 0; ; attempt++) {
+            boolean active = dynamoDb.describeTable(b -> b.tableName(table)).table().globalSecondaryIndexes().stream()
+                    .filter(index -> FailureStore.STATUS_INDEX.equals(index.indexName()))
+                    .allMatch(index -> index.indexStatus() == IndexStatus.ACTIVE);
+            if (active) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the index " + FailureStore.STATUS_INDEX + " of table " + table
+                        + " is still being built after " + INDEX_BACKFILL_TIMEOUT.toMinutes() + " minutes: run provision again later");
+            }
+            pause(Duration.ofMillis(Math.min(5000, 200L * (attempt + 1))));
         }
     }
 

@@ -33,7 +33,11 @@ class AdminFailuresTest extends IngressTestSupport {
     }
 
     private HttpResponse<String> admin(String method, String path) {
-        return call(method, path, (String) null, "X-API-Key", API_KEY);
+        return call(method, path, (String) null, "X-API-Key", ADMIN_KEY);
+    }
+
+    private HttpResponse<String> discard(String path, String reason) {
+        return call("DELETE", path, "{\"reason\": \"" + reason + "\"}", "X-API-Key", ADMIN_KEY, "Content-Type", "application/json");
     }
 
     private static String data(String group, int seq) {
@@ -132,7 +136,7 @@ class AdminFailuresTest extends IngressTestSupport {
         store("queue-1", "rp", 5);
         store("queue-1", "rp", 10);
         store("queue-1", "rp", 7);
-        assertEquals(200, admin("DELETE", "/admin/failures/queue-1/rp/7").statusCode());
+        assertEquals(200, discard("/admin/failures/queue-1/rp/7", "sent by hand").statusCode());
 
         HttpResponse<String> replayed = admin("POST", "/admin/failures/queue-1/rp/replay");
         assertEquals(200, replayed.statusCode(), replayed.body());
@@ -175,13 +179,26 @@ class AdminFailuresTest extends IngressTestSupport {
         store("queue-1", "dc", 5);
         store("queue-1", "dc", 6);
 
-        HttpResponse<String> discarded = admin("DELETE", "/admin/failures/queue-1/dc/5");
+        assertRefused(admin("DELETE", "/admin/failures/queue-1/dc/5"), 400, "missing_reason");
+        assertRefused(discard("/admin/failures/queue-1/dc/5", " "), 400, "missing_reason");
+        assertRefused(call("DELETE", "/admin/failures/queue-1/dc/5", "{\"why\": \"x\"}", "X-API-Key", ADMIN_KEY), 400, "missing_reason");
+        assertRefused(call("DELETE", "/admin/failures/queue-1/dc/5", "reason", "X-API-Key", ADMIN_KEY), 400, "invalid_json");
+        HttpResponse<String> discarded = discard("/admin/failures/queue-1/dc/5", "the customer cancelled the order");
         assertEquals(200, discarded.statusCode(), discarded.body());
-        assertEquals("DISCARDED", json(discarded).path("discarded").path("status").asText(), discarded.body());
-        assertFalse(json(discarded).path("discarded").path("statusChangedAt").isNull(), discarded.body());
+        JsonNode record = json(discarded).path("discarded");
+        assertEquals("DISCARDED", record.path("status").asText(), discarded.body());
+        assertEquals("the customer cancelled the order", record.path("discardReason").asText(), discarded.body());
+        Instant changed = Instant.parse(record.path("statusChangedAt").asText());
+        assertEquals(changed.plus(java.time.Duration.ofDays(30)).getEpochSecond(),
+                Instant.parse(record.path("expiresAt").asText()).getEpochSecond(), "expires after failures.retention-days");
 
-        assertRefused(admin("DELETE", "/admin/failures/queue-1/dc/5"), 409, "not_open");
-        assertRefused(admin("DELETE", "/admin/failures/queue-1/dc/99"), 404, "unknown_record");
+        assertRefused(discard("/admin/failures/queue-1/dc/5", "again"), 409, "not_open");
+        assertRefused(discard("/admin/failures/queue-1/dc/99", "unknown"), 404, "unknown_record");
+        HttpResponse<String> one = admin("GET", "/admin/failures/queue-1/dc/" + FailureRecord.paddedSequence("5"));
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals("the customer cancelled the order", json(one).path("discardReason").asText(), one.body());
+        assertEquals("queue-1", json(one).path("alias").asText(), one.body());
+        assertRefused(admin("GET", "/admin/failures/queue-1/dc/99"), 404, "unknown_record");
         assertEquals(List.of("DISCARDED", "OPEN"), field(json(admin("GET", "/admin/failures/queue-1/dc")).path("records"), "status"));
     }
 
@@ -193,6 +210,6 @@ class AdminFailuresTest extends IngressTestSupport {
         assertEquals(200, listed.statusCode(), listed.body());
         assertEquals("a/b+c", json(listed).path("group").asText());
         assertEquals(List.of("3"), field(json(listed).path("records"), "sequence"));
-        assertEquals(200, admin("DELETE", "/admin/failures/queue-1/a%2Fb+c/3").statusCode());
+        assertEquals(200, discard("/admin/failures/queue-1/a%2Fb+c/3", "test").statusCode());
     }
 }

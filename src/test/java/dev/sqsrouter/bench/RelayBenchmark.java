@@ -364,6 +364,7 @@ public final class RelayBenchmark {
                 Map.entry("aws.endpoint.sqs", emulators.sqsEndpoint()),
                 Map.entry("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint()),
                 Map.entry("ingress.api-keys", "bench"),
+                Map.entry("admin.api-keys", "bench-admin"),
                 Map.entry("relay.queues.queue-1.queue", queue),
                 Map.entry("relay.queues.queue-1.dead-letter-queue", deadLetterQueue),
                 Map.entry("relay.queues.queue-1.url", sink.url()),

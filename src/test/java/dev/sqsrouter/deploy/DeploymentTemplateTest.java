@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.provision.DeploymentTemplate;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -125,6 +126,23 @@ class DeploymentTemplateTest {
     }
 
     @Test
+    void theFailureTableHasTheStatusIndexAndTheTtlThatProvisioningGivesIt() {
+        JsonNode table = shipped().template().path("Resources").path("FailureTable").path("Properties");
+        JsonNode index = table.path("GlobalSecondaryIndexes").get(0);
+        assertEquals(FailureStore.STATUS_INDEX, index.path("IndexName").asText());
+        assertEquals("status", index.path("KeySchema").get(0).path("AttributeName").asText());
+        assertEquals("HASH", index.path("KeySchema").get(0).path("KeyType").asText());
+        assertEquals("recordedAt", index.path("KeySchema").get(1).path("AttributeName").asText());
+        assertEquals("RANGE", index.path("KeySchema").get(1).path("KeyType").asText());
+        assertEquals("INCLUDE", index.path("Projection").path("ProjectionType").asText());
+        List<String> projected = new java.util.ArrayList<>();
+        index.path("Projection").path("NonKeyAttributes").forEach(a -> projected.add(a.asText()));
+        assertEquals(FailureStore.INDEX_ATTRIBUTES, projected, "the summary only: no body, no answer");
+        assertEquals("expiresAt", table.path("TimeToLiveSpecification").path("AttributeName").asText());
+        assertTrue(table.path("TimeToLiveSpecification").path("Enabled").asBoolean());
+    }
+
+    @Test
     void eachQueueIsGrantedExactlyWhatTheAppDoesToIt() {
         DeploymentTemplate deployment = shipped(
                 "relay.queues.inbox.queue", "inbox.fifo",
@@ -146,11 +164,13 @@ class DeploymentTemplateTest {
         }
         assertEquals(Set.of("dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"),
                 grants.get("arn:aws:dynamodb:REGION:ACCOUNT_ID:table/sqs-router-failures"));
+        assertEquals(Set.of("dynamodb:Query"),
+                grants.get("arn:aws:dynamodb:REGION:ACCOUNT_ID:table/sqs-router-failures/index/status-recordedAt"));
         assertEquals(Set.of("s3:PutObject", "s3:GetObject"), grants.get("arn:aws:s3:::sqs-router-failures-bodies/bodies/*"));
         assertEquals(Set.of("s3:GetObject", "s3:GetObjectVersion"), grants.get("arn:aws:s3:::images/*"));
         assertEquals(Set.of("s3:ListBucket"), grants.get("arn:aws:s3:::images"));
         assertEquals(Set.of("s3:PutObject"), grants.get("arn:aws:s3:::images/thumbnails/*"));
-        assertEquals(14, grants.size(), "nothing else is granted: " + grants.keySet());
+        assertEquals(15, grants.size(), "nothing else is granted: " + grants.keySet());
 
         // the ingress-only queue is still created as provisioning creates it, with its dead-letter queue
         JsonNode resources = deployment.template().path("Resources");
@@ -182,7 +202,9 @@ class DeploymentTemplateTest {
         assertEquals(8, orders.path("RedrivePolicy").path("maxReceiveCount").asInt(), "the block's own max-receive-count");
         assertEquals(90, orders.path("VisibilityTimeout").asInt(), "the block's own visibility-timeout");
         assertEquals(Set.of(queueArn("orders.fifo"), queueArn("orders-dlq.fifo"),
-                "arn:aws:dynamodb:REGION:ACCOUNT_ID:table/acme-failures"), actionsByResource(deployment.policy()).keySet());
+                "arn:aws:dynamodb:REGION:ACCOUNT_ID:table/acme-failures",
+                "arn:aws:dynamodb:REGION:ACCOUNT_ID:table/acme-failures/index/status-recordedAt"),
+                actionsByResource(deployment.policy()).keySet());
 
         Path file = temp.resolve("cloudformation.yaml");
         Files.writeString(file, deployment.templateYaml());

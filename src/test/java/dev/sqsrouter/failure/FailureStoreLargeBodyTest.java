@@ -69,7 +69,7 @@ class FailureStoreLargeBodyTest extends IngressTestSupport {
         assertSame(sqsBody, record.body(), "the store reads the whole body back");
 
         // the administrator sees the whole body
-        HttpResponse<String> listed = call("GET", "/admin/failures/queue-1/big", (String) null, "X-API-Key", API_KEY);
+        HttpResponse<String> listed = call("GET", "/admin/failures/queue-1/big", (String) null, "X-API-Key", ADMIN_KEY);
         assertEquals(200, listed.statusCode());
         JsonNode records = json(listed).path("records");
         assertEquals(1, records.size(), "one record");
@@ -77,7 +77,7 @@ class FailureStoreLargeBodyTest extends IngressTestSupport {
 
         // a replay sends the whole original body to the response server again
         assertEquals(1, target.received().size());
-        HttpResponse<String> replayed = call("POST", "/admin/failures/queue-1/big/replay", (String) null, "X-API-Key", API_KEY);
+        HttpResponse<String> replayed = call("POST", "/admin/failures/queue-1/big/replay", (String) null, "X-API-Key", ADMIN_KEY);
         assertEquals(200, replayed.statusCode(), replayed.body().length() > 2000 ? replayed.body().substring(0, 2000) : replayed.body());
         assertEquals(1, json(replayed).path("replayed").size());
         await().atMost(60, SECONDS).until(() -> target.received().size() >= 2);

@@ -30,9 +30,40 @@ class IngressApiKeysTest {
         int port = Emulators.freePort();
         Main main = app(port);
         main.addOverrideProperty("ingress.api-keys", " , ");
+        main.addOverrideProperty("admin.api-keys", "an-admin-key");
         try {
             Exception failure = assertThrows(Exception.class, main::start);
             assertTrue(messages(failure).contains("INGRESS_API_KEYS"), messages(failure));
+            assertFalse(listening(port), "nothing may listen on the ingress port");
+        } finally {
+            main.stop();
+        }
+    }
+
+    @Test
+    void appRefusesToStartWithoutAdminKeysAndSaysWhatToSet() throws Exception {
+        int port = Emulators.freePort();
+        Main main = app(port);
+        main.addOverrideProperty("ingress.api-keys", "launch-key");
+        main.addOverrideProperty("admin.api-keys", " ");
+        try {
+            Exception failure = assertThrows(Exception.class, main::start);
+            assertTrue(messages(failure).contains("ADMIN_API_KEYS"), messages(failure));
+            assertFalse(listening(port), "nothing may listen on the ingress port");
+        } finally {
+            main.stop();
+        }
+    }
+
+    @Test
+    void appRefusesToStartWhenAnAdminKeyIsAlsoAnIngressKey() throws Exception {
+        int port = Emulators.freePort();
+        Main main = app(port);
+        main.addOverrideProperty("ingress.api-keys", "one, shared");
+        main.addOverrideProperty("admin.api-keys", "shared");
+        try {
+            Exception failure = assertThrows(Exception.class, main::start);
+            assertTrue(messages(failure).contains("also an ingress key"), messages(failure));
             assertFalse(listening(port), "nothing may listen on the ingress port");
         } finally {
             main.stop();
@@ -48,6 +79,7 @@ class IngressApiKeysTest {
                 .queue(queue, Map.of());
         Main main = app(port);
         main.addOverrideProperty("ingress.api-keys", "launch-key");
+        main.addOverrideProperty("admin.api-keys", "launch-admin-key");
         main.addOverrideProperty("relay.queues.queue-1.queue", queue);
         // the HTTP routes only: the relay's own tests cover the rest
         main.addOverrideProperty("camel.main.routes-include-pattern", "file:routes/ingress.yaml,file:routes/admin.yaml");
@@ -61,7 +93,7 @@ class IngressApiKeysTest {
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, sent.statusCode(), sent.body());
             HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/health"))
-                    .header("X-API-Key", "launch-key").build(), HttpResponse.BodyHandlers.ofString());
+                    .header("X-API-Key", "launch-admin-key").build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, health.statusCode(), health.body());
         } finally {
             main.stop();

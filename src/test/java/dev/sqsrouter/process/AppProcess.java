@@ -42,7 +42,7 @@ final class AppProcess implements AutoCloseable {
         this.apiKey = apiKey;
     }
 
-    /** Starts the jar with these system properties (camel.server.port and ingress.api-keys among them). */
+    /** Starts the jar with these system properties (camel.server.port, ingress.api-keys and admin.api-keys among them). */
     static AppProcess start(String name, Map<String, String> properties) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: these tests run after the package phase (mvn -B verify)");
@@ -58,7 +58,7 @@ final class AppProcess implements AutoCloseable {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int port = Integer.parseInt(properties.get("camel.server.port"));
         int managementPort = Integer.parseInt(properties.get("camel.management.port"));
-        String apiKey = properties.get("ingress.api-keys").split(",")[0].trim();
+        String apiKey = properties.get("admin.api-keys").split(",")[0].trim();
         return new AppProcess(name, process, log, port, managementPort, apiKey);
     }
 

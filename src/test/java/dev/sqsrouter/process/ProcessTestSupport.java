@@ -29,6 +29,7 @@ abstract class ProcessTestSupport {
 
     private static final AtomicInteger TEST_NUMBER = new AtomicInteger();
     static final String API_KEY = "it-key";
+    static final String ADMIN_KEY = "it-admin-key";
     static final List<String> ALIASES = List.of("queue-1", "queue-2");
     static final List<String> S3_EVENT_QUEUES = List.of("image-thumbnails", "image-audit");
 
@@ -81,6 +82,7 @@ abstract class ProcessTestSupport {
         p.put("camel.server.port", Integer.toString(Emulators.freePort()));
         p.put("camel.management.port", Integer.toString(Emulators.freePort()));
         p.put("ingress.api-keys", API_KEY);
+        p.put("admin.api-keys", ADMIN_KEY);
         p.put("failures.table", failureTable());
         for (String alias : ALIASES) {
             p.put("relay.queues." + alias + ".queue", queue(alias));

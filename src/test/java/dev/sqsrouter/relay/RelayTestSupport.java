@@ -33,6 +33,8 @@ public abstract class RelayTestSupport extends AppTestSupport {
     protected static final List<String> S3_EVENT_QUEUES = List.of("image-thumbnails", "image-audit");
     /** An API key the app accepts in tests (one of two, so that the check runs over several keys). */
     protected static final String API_KEY = "test-key-2";
+    /** The admin API's key in tests; the ingress keys get 403 there. */
+    protected static final String ADMIN_KEY = "admin-test-key";
 
     protected final Emulators emulators = Emulators.shared();
     protected final SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
@@ -91,6 +93,7 @@ public abstract class RelayTestSupport extends AppTestSupport {
         // the management server on a port of its own (0: any free one), never the shipped 9876 another app may hold
         properties.setProperty("camel.management.port", "0");
         properties.setProperty("ingress.api-keys", "test-key-1, " + API_KEY);
+        properties.setProperty("admin.api-keys", ADMIN_KEY);
         properties.setProperty("failures.table", failureTable());
         properties.setProperty("failures.large-body-bucket", FAILURE_BODIES_BUCKET);
         for (String alias : List.of("queue-1", "queue-2")) {

@@ -78,7 +78,7 @@ class S3AuditRecordOutcomeTest extends S3EventsTestSupport {
         var replay = java.net.http.HttpClient.newHttpClient().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + serverPort()
                                 + "/admin/failures/" + AUDIT + "/-/replay"))
-                        .header("X-API-Key", API_KEY).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
+                        .header("X-API-Key", ADMIN_KEY).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, replay.statusCode(), replay.body());
 

@@ -80,7 +80,7 @@ class S3AuditRouteTest extends S3EventsTestSupport {
         try {
             var response = java.net.http.HttpClient.newHttpClient().send(
                     java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + serverPort() + path))
-                            .header("X-API-Key", API_KEY).GET().build(),
+                            .header("X-API-Key", ADMIN_KEY).GET().build(),
                     java.net.http.HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), response.body());
             return response.body();

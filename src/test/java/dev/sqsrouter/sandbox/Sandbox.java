@@ -89,7 +89,8 @@ public final class Sandbox {
                 String port = context.getPropertiesComponent().resolveProperty("camel.server.port").orElse("8080");
                 List<String> lines = new ArrayList<>();
                 lines.add("ingress + admin   http://127.0.0.1:" + port + "   (X-API-Key: "
-                        + context.getPropertiesComponent().resolveProperty("ingress.api-keys").orElse("?") + ")");
+                        + context.getPropertiesComponent().resolveProperty("ingress.api-keys").orElse("?") + "; admin: "
+                        + context.getPropertiesComponent().resolveProperty("admin.api-keys").orElse("?") + ")");
                 for (RelayTopology.Queue queue : RelayTopology.from(context.getPropertiesComponent()).queues()) {
                     lines.add("  POST /" + queue.alias() + " -> " + queue.queue() + " -> " + queue.target()
                             + "   (dead letters: " + queue.deadLetterQueue() + ")");

@@ -2,9 +2,9 @@ package dev.sqsrouter.observe;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 
 import dev.sqsrouter.config.OnceOnly;
+import dev.sqsrouter.failure.FailureStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -14,8 +14,6 @@ import org.apache.camel.StartupListener;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -31,29 +29,15 @@ public class ObserveBeans implements CamelConfiguration {
     private int pollSeconds;
     @PropertyInject(value = "observe.aws-call-timeout-seconds", defaultValue = "5")
     private int callTimeoutSeconds;
-    @PropertyInject(value = "failures.table", defaultValue = "sqs-router-failures")
-    private String failureTable;
 
+    /** Its failure store reads are the store's open counts (a Query of the status index): they prove DynamoDB reachable. */
     @BindToRegistry("queueWatch")
-    public QueueWatch queueWatch(SqsClient sqsClient, DynamoDbClient dynamoDbClient) {
+    public QueueWatch queueWatch(SqsClient sqsClient, FailureStore failureStore) {
         if (pollSeconds < 1) {
             throw new IllegalArgumentException("observe.queue-poll-seconds must be at least 1, not " + pollSeconds);
         }
-        Duration timeout = Duration.ofSeconds(Math.max(1, callTimeoutSeconds));
-        return new QueueWatch(sqsClient, failureStoreProbe(dynamoDbClient, timeout), timeout, Clock.systemUTC());
-    }
-
-    /**
-     * Until the failure store counts its open records: a GetItem of a key no record has (the app may GetItem its
-     * table), which proves DynamoDB reachable and counts nothing.
-     */
-    private OpenFailureCounts failureStoreProbe(DynamoDbClient dynamoDb, Duration timeout) {
-        String table = failureTable.trim();
-        return () -> {
-            dynamoDb.getItem(b -> b.tableName(table).key(Map.of("pk", AttributeValue.fromS("sqsrouter#readiness-probe"),
-                    "sk", AttributeValue.fromS("-"))).projectionExpression("pk").overrideConfiguration(o -> o.apiCallTimeout(timeout)));
-            return null;
-        };
+        return new QueueWatch(sqsClient, failureStore::openCounts, Duration.ofSeconds(Math.max(1, callTimeoutSeconds)),
+                Clock.systemUTC());
     }
 
     @BindToRegistry("sqsRouterReadiness")

@@ -91,6 +91,10 @@ class ObservabilityTest extends ManagementPortTestSupport {
             String[] queue2 = {"flow", "relay", "queue", "queue-2"};
             assertEquals(0, metrics.value("sqsrouter_messages_received_total", queue2));
             assertEquals(0, metrics.value("sqsrouter_relay_latency_seconds_count", queue2));
+            // the open failures, as the queue watch counted them in the failure store
+            assertEquals(1, metrics.value("sqsrouter_failures_open", with(queue1, "class", "BUSINESS")));
+            assertEquals(0, metrics.value("sqsrouter_failures_open", with(queue1, "class", "POISON")));
+            assertEquals(0, metrics.value("sqsrouter_failures_open", with(queue2, "class", "BUSINESS")));
             assertEquals(1, metrics.value("sqsrouter_aws_reachable", "service", "sqs"));
             assertEquals(1, metrics.value("sqsrouter_aws_reachable", "service", "dynamodb"));
         });

@@ -101,6 +101,23 @@ class ObservabilityTest extends ManagementPortTestSupport {
     }
 
     @Test
+    void aMessageRedrivenToTheDeadLetterQueueCountsUnderItsSourceQueue() {
+        // as SQS redrives it: the message itself, in the dead-letter queue, with its group
+        sqs.sendMessage(b -> b.queueUrl(url(deadLetterQueue("queue-1"))).messageBody("{\"data\":" + loadScriptMessage("r1", 1, 200) + "}")
+                .messageGroupId("r1").messageDeduplicationId("r1-1"));
+        await().atMost(30, SECONDS).until(() -> failures("queue-1", "r1").size() == 1);
+        await().atMost(20, SECONDS).untilAsserted(() -> {
+            PrometheusText metrics = scrape();
+            String[] queue1 = {"flow", "relay", "queue", "queue-1"};
+            assertEquals(1, metrics.value("sqsrouter_messages_redriven_total", queue1), metrics.toString());
+            assertEquals(1, metrics.value("sqsrouter_failures_open", with(queue1, "class", "REDRIVEN")));
+            assertEquals(0, metrics.value("sqsrouter_messages_parked_total", with(queue1, "class", "BUSINESS")));
+            // the relay's own consumer received nothing
+            assertEquals(0, metrics.value("sqsrouter_messages_received_total", queue1));
+        });
+    }
+
+    @Test
     void depthGaugeShowsWhatIsLeftInAQueueAfterThePoll() throws Exception {
         context.getRouteController().stopRoute("relay-queue-2");
         for (int seq = 1; seq <= 3; seq++) {

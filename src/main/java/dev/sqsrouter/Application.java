@@ -2,6 +2,7 @@ package dev.sqsrouter;
 
 import dev.sqsrouter.aws.AwsClients;
 import dev.sqsrouter.admin.AdminBeans;
+import dev.sqsrouter.admin.FailuresCommand;
 import dev.sqsrouter.http.HttpApiBeans;
 import dev.sqsrouter.ingress.IngressBeans;
 import dev.sqsrouter.relay.RelayBeans;
@@ -14,6 +15,9 @@ import dev.sqsrouter.failure.DeadLetterRoutes;
 import dev.sqsrouter.relay.RelayRoutes;
 import dev.sqsrouter.s3events.S3EventRoutes;
 import dev.sqsrouter.s3events.S3EventsBeans;
+import java.io.PrintStream;
+import java.util.Arrays;
+
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.BaseMainSupport;
@@ -39,6 +43,9 @@ public final class Application {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && "provision".equals(args[0])) {
             System.exit(provision());
+        }
+        if (args.length > 0 && FailuresCommand.COMMAND.equals(args[0])) {
+            System.exit(failures(args));
         }
         if (args.length > 0 && (DeploymentTemplate.CLOUDFORMATION_COMMAND.equals(args[0])
                 || DeploymentTemplate.IAM_POLICY_COMMAND.equals(args[0]))) {
@@ -93,6 +100,53 @@ public final class Application {
             // a configuration mistake found while the beans are made: what to fix, not a stack trace
             System.err.println("provision failed: " + configurationMistake(e));
             return 1;
+        }
+    }
+
+    /**
+     * The failures command (see {@link FailuresCommand}): the failure store's operations from the command line, on the
+     * app's configuration and AWS clients, with no routes and no server. Its answer alone goes to standard output;
+     * whatever is logged goes to standard error, warnings and errors only.
+     */
+    static int failures(String[] args) {
+        FailuresCommand.Invocation invocation;
+        try {
+            invocation = FailuresCommand.parse(Arrays.asList(args).subList(1, args.length));
+        } catch (FailuresCommand.UsageException e) {
+            System.err.println("failures: " + e.getMessage());
+            System.err.print(FailuresCommand.USAGE_TEXT);
+            return FailuresCommand.USAGE;
+        }
+        PrintStream out = System.out;
+        // before anything logs: the console appender then writes to standard error, never into --json output
+        System.setOut(System.err);
+        org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
+        Main main = newMain();
+        main.addOverrideProperty("camel.main.routes-include-pattern", "false");
+        main.addOverrideProperty("camel.server.enabled", "false");
+        // nor the management port, which a running app holds
+        main.addOverrideProperty("camel.management.enabled", "false");
+        main.addOverrideProperty("relay.enabled", "false");
+        main.addOverrideProperty("s3events.enabled", "false");
+        int[] exitCode = {FailuresCommand.STORE_ERROR};
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void afterStart(BaseMainSupport started) {
+                try {
+                    exitCode[0] = FailuresCommand.run(invocation, started.getCamelContext(), out, System.err);
+                } finally {
+                    ((Main) started).completed();
+                }
+            }
+        });
+        try {
+            main.run(new String[0]);
+            return exitCode[0];
+        } catch (Exception e) {
+            System.err.println("failures " + invocation.command() + " failed: " + configurationMistake(e));
+            return FailuresCommand.STORE_ERROR;
+        } finally {
+            System.setOut(out);
         }
     }
 

@@ -2,7 +2,6 @@ package dev.sqsrouter.failure;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * What a listing across queues shows: the statuses (one, or all three), and optionally one queue (its SQS name), one
@@ -25,6 +24,9 @@ public record FailureFilter(List<FailureStatus> statuses, String queue, String g
 
     /** Stands for the filter in a cursor, so that a cursor is used with the listing it came from. */
     String fingerprint() {
-        return Integer.toHexString(Objects.hash(statuses, queue, group, failureClass, from, to));
+        // text only: an enum's hashCode differs from one JVM to the next, and a cursor outlives the process
+        String text = statuses.stream().map(Enum::name).toList() + "|" + queue + "|" + group + "|"
+                + (failureClass == null ? null : failureClass.name()) + "|" + from + "|" + to;
+        return Integer.toHexString(text.hashCode());
     }
 }

@@ -33,6 +33,8 @@ RUN mkdir -p logs && chown sqs-router:sqs-router logs
 USER 10001:10001
 # the ingress and admin HTTP server
 EXPOSE 8080
+# the management port (health, metrics), reachable from outside the container with MANAGEMENT_HOST=0.0.0.0
+EXPOSE 9876
 # heap relative to the container's memory limit; an out-of-memory JVM exits so that the orchestrator restarts it
 ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 # the classpath wildcard is expanded by java itself; arguments are passed on (e.g. "provision")

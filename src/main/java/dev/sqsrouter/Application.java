@@ -8,6 +8,7 @@ import dev.sqsrouter.http.HttpApiBeans;
 import dev.sqsrouter.ingress.IngressBeans;
 import dev.sqsrouter.relay.RelayBeans;
 import dev.sqsrouter.failure.FailureBeans;
+import dev.sqsrouter.observe.ObserveBeans;
 import dev.sqsrouter.provision.DeploymentTemplate;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.config.LoggingFormat;
@@ -72,6 +73,8 @@ public final class Application {
         // no routes, no server: only the configuration and the AWS clients
         main.addOverrideProperty("camel.main.routes-include-pattern", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
+        // nor the management port, which the running app holds
+        main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("relay.enabled", "false");
         main.addOverrideProperty("s3events.enabled", "false");
         int[] exitCode = {0};
@@ -141,6 +144,8 @@ public final class Application {
         Main main = newMain();
         main.addOverrideProperty("camel.main.routes-include-pattern", "false");
         main.addOverrideProperty("camel.server.enabled", "false");
+        // nor the management port, which a running app holds
+        main.addOverrideProperty("camel.management.enabled", "false");
         main.addOverrideProperty("relay.enabled", "false");
         main.addOverrideProperty("s3events.enabled", "false");
         int[] exitCode = {FailuresCommand.STORE_ERROR};
@@ -227,6 +232,7 @@ public final class Application {
         configuration.addConfiguration(AdminBeans.class);
         configuration.addConfiguration(S3EventsBeans.class);
         configuration.addConfiguration(AlertBeans.class);
+        configuration.addConfiguration(ObserveBeans.class);
         // the routes of each declared queue, from the YAML route templates
         configuration.addRoutesBuilder(new RelayRoutes());
         configuration.addRoutesBuilder(new S3EventRoutes());

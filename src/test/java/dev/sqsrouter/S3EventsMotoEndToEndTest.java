@@ -68,6 +68,7 @@ class S3EventsMotoEndToEndTest extends AppTestSupport {
         configuration.put("ingress.api-keys", "e2e-key");
         configuration.put("admin.api-keys", "e2e-admin-key");
         configuration.put("camel.server.port", Integer.toString(Emulators.freePort()));
+        configuration.put("camel.management.port", "0");
         configuration.put("relay.queues.queue-1.url", auditServer.url());
         configuration.put("relay.queues.queue-2.url", auditServer.url());
         configuration.put("s3events.audit.url", auditServer.url());

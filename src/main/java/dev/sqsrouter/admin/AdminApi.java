@@ -14,21 +14,15 @@ import dev.sqsrouter.http.ApiKeys;
 import dev.sqsrouter.http.HttpApiException;
 import dev.sqsrouter.http.HttpApiResponses;
 import dev.sqsrouter.http.HttpCall;
-import dev.sqsrouter.config.RelayTopology;
 import dev.sqsrouter.config.Topology;
-import dev.sqsrouter.sqs.OrderedSqsEndpoint;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.Route;
-import org.apache.camel.ServiceStatus;
 
 /**
  * The admin API under /admin, behind the admin API keys (admin.api-keys; an ingress key opens nothing here). The
  * failure store's operations are {@link FailureOperations}' (the failures command runs the same); docs/http-api.md and
  * src/main/resources/openapi.yaml describe them:
  * <ul>
- * <li>GET /admin/health: 200 when every route is started, else 503</li>
- * <li>GET /admin/stats: the counters of every ordered SQS consumer, by route</li>
  * <li>GET /admin/failures?queue=&amp;group=&amp;class=&amp;status=&amp;from=&amp;to=&amp;limit=&amp;cursor=: records across queues, newest first, paged</li>
  * <li>GET /admin/failures/counts?status=: records per queue and class</li>
  * <li>GET /admin/failures/&lt;alias&gt;/&lt;group&gt;?limit=&amp;cursor=: the group's records, in order, paged</li>
@@ -37,7 +31,8 @@ import org.apache.camel.ServiceStatus;
  * <li>DELETE /admin/failures/&lt;alias&gt;/&lt;group&gt;/&lt;key&gt; {"reason": ...}: mark one record DISCARDED</li>
  * <li>GET /admin/openapi.yaml: the OpenAPI description (no key)</li>
  * </ul>
- * Path segments are percent-decoded, so a group with '/' is written %2F.
+ * Path segments are percent-decoded, so a group with '/' is written %2F. Health and the consumers' counters are on the
+ * management port (/observe/health/ready, /observe/metrics), without a key.
  */
 public class AdminApi {
 
@@ -82,13 +77,7 @@ public class AdminApi {
         HttpCall call = HttpCall.of(exchange);
         List<String> path = call.segments();
         String resource = "/" + String.join("/", path);
-        if (path.size() == 2 && path.get(1).equals("health")) {
-            require(call, "GET", resource);
-            health(exchange);
-        } else if (path.size() == 2 && path.get(1).equals("stats")) {
-            require(call, "GET", resource);
-            stats(exchange);
-        } else if (path.size() == 2 && path.get(1).equals(OPENAPI)) {
+        if (path.size() == 2 && path.get(1).equals(OPENAPI)) {
             require(call, "GET", resource);
             openApi(exchange);
         } else if (path.size() == 2 && path.get(1).equals("failures")) {
@@ -118,8 +107,8 @@ public class AdminApi {
                 HttpApiResponses.json(exchange, 200, failures.discard(alias, group, path.get(4), reason(exchange, call)));
             }
         } else {
-            throw new HttpApiException(404, "unknown_path", "no admin resource at " + resource + ": use /admin/health,"
-                    + " /admin/stats, /admin/failures, /admin/failures/counts, /admin/failures/<alias>/<group>[/replay|/<key>]"
+            throw new HttpApiException(404, "unknown_path", "no admin resource at " + resource + ": use"
+                    + " /admin/failures, /admin/failures/counts, /admin/failures/<alias>/<group>[/replay|/<key>]"
                     + " or /admin/openapi.yaml");
         }
     }
@@ -199,69 +188,6 @@ public class AdminApi {
                     + " given up\"}");
         }
         return reason.asText();
-    }
-
-    void health(Exchange exchange) {
-        Map<String, Object> routes = new LinkedHashMap<>();
-        boolean allStarted = camelContext.getStatus() == ServiceStatus.Started;
-        for (Route route : camelContext.getRoutes()) {
-            ServiceStatus status = camelContext.getRouteController().getRouteStatus(route.getRouteId());
-            routes.put(route.getRouteId(), status == null ? "Unknown" : status.name());
-            allStarted &= status == ServiceStatus.Started;
-        }
-        // a consumer whose breaker is open is not receiving because what it calls is failing: reported, but the app
-        // itself is up (a load balancer must not take the ingress away because a response server is down)
-        Map<String, Object> breakers = new LinkedHashMap<>();
-        for (Route route : camelContext.getRoutes()) {
-            if (route.getEndpoint() instanceof OrderedSqsEndpoint endpoint) {
-                breakers.put(route.getRouteId(), endpoint.getStats().breakerState());
-            }
-        }
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("status", allStarted ? "UP" : "DOWN");
-        answer.put("routes", routes);
-        answer.put("breakers", breakers);
-        answer.put("queues", queues());
-        HttpApiResponses.json(exchange, allStarted ? 200 : 503, answer);
-    }
-
-    /** Each declared queue, its dead-letter queue and the routes this instance runs for it (none: another flow's instance, or ingress only). */
-    private Map<String, Object> queues() {
-        Map<String, Object> queues = new LinkedHashMap<>();
-        for (RelayTopology.Queue queue : topology.relay().queues()) {
-            queues.put(queue.alias(), queue(queue.relayed() ? "relay" : "ingress-only", queue.queue(), queue.deadLetterQueue(),
-                    queue.relayed() ? List.of(queue.routeId(), Topology.archiveRouteId(queue.alias())) : List.of()));
-        }
-        topology.s3Events().ifPresent(s3 -> s3.queues().forEach(queue -> queues.put(queue.name(), queue("s3events",
-                queue.queue(), queue.deadLetterQueue(), List.of(queue.routeId(), Topology.archiveRouteId(queue.name()))))));
-        return queues;
-    }
-
-    private Map<String, Object> queue(String flow, String queue, String deadLetterQueue, List<String> routeIds) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("flow", flow);
-        entry.put("queue", queue);
-        entry.put("deadLetterQueue", deadLetterQueue);
-        Map<String, Object> routes = new LinkedHashMap<>();
-        for (String routeId : routeIds) {
-            ServiceStatus status = camelContext.getRouteController().getRouteStatus(routeId);
-            routes.put(routeId, status == null ? "NotRunHere" : status.name());
-        }
-        entry.put("routes", routes);
-        return entry;
-    }
-
-    void stats(Exchange exchange) {
-        Map<String, Object> consumers = new LinkedHashMap<>();
-        for (Route route : camelContext.getRoutes()) {
-            if (route.getEndpoint() instanceof OrderedSqsEndpoint endpoint) {
-                Map<String, Object> entry = new LinkedHashMap<>();
-                entry.put("queue", endpoint.getConfiguration().getQueueName());
-                entry.putAll(endpoint.getStats().toMap());
-                consumers.put(route.getRouteId(), entry);
-            }
-        }
-        HttpApiResponses.json(exchange, 200, Map.of("consumers", consumers));
     }
 
     private static void require(HttpCall call, String method, String resource) {

@@ -243,6 +243,9 @@ public class FailureChannel extends RouteBuilder {
             LOG.info("failure store {}: the record of message {} ({} / {}) was there already (an earlier delivery wrote it)",
                     table, record.messageId(), record.partitionKey(), record.sortKey());
         }
+        if (outcome == Outcome.WRITTEN) {
+            FailureRecordedListener.notifyAll(exchange.getContext(), record);
+        }
         Object caughtBefore = exchange.getProperty(CAUGHT_BEFORE);
         if (caughtBefore != null) {
             exchange.setProperty(Exchange.EXCEPTION_CAUGHT, caughtBefore);

@@ -4,6 +4,8 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.component.platform.http.PlatformHttpConstants;
+import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
 import dev.sqsrouter.config.OnceOnly;
 
 /**
@@ -59,6 +61,12 @@ public class HttpApiBeans implements CamelConfiguration {
                     + " (INGRESS_API_KEYS, ingress.api-keys): give the admin API keys of its own");
         }
         return admin;
+    }
+
+    /** The platform-http engine of the routes (ingress, admin): on camel.server.port, beside the management server. */
+    @BindToRegistry(PlatformHttpConstants.PLATFORM_HTTP_ENGINE_NAME)
+    public PlatformHttpEngine platformHttpEngine() {
+        return new ServerPortEngine(serverPort);
     }
 
     /** Reads a response server's answer (status_code) after a call: the S3 audit route names it. */

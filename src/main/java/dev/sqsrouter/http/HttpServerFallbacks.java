@@ -35,7 +35,7 @@ public class HttpServerFallbacks implements ExtendedStartupListener {
         // the highest order keeps this route last, also behind routes that are restarted (and so added again) later
         router.route().order(Integer.MAX_VALUE)
                 .handler(ctx -> answer(ctx, 404, "not_found", "nothing is served at " + ctx.normalizedPath()
-                        + ": POST /<queue alias>, or /admin/health, /admin/stats, /admin/failures/<alias>/<group>"))
+                        + ": POST /<queue alias>, or /admin/failures"))
                 .failureHandler(this::failed);
     }
 

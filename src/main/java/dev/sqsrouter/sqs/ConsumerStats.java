@@ -1,8 +1,10 @@
 package dev.sqsrouter.sqs;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /** Counters of one ordered SQS consumer: what it received and what became of it. */
@@ -20,6 +22,10 @@ public final class ConsumerStats {
     final LongAdder visibilityExtensions = new LongAdder();
     /** The state of the running consumer's breaker (CLOSED, OPEN, HALF_OPEN). */
     volatile Supplier<String> breakerState = () -> "CLOSED";
+    /** The messages the running consumer keeps in flight (its heartbeat's), read by observers only. */
+    volatile IntSupplier inFlight;
+    /** When SQS received the oldest message the running consumer keeps in flight; read by observers only. */
+    volatile Supplier<Instant> oldestInFlightSentAt = () -> null;
     /** Receive to acknowledged (deleted), per deleted message. */
     final LatencyHistogram latency = new LatencyHistogram();
 
@@ -53,6 +59,23 @@ public final class ConsumerStats {
 
     public long visibilityExtensions() {
         return visibilityExtensions.sum();
+    }
+
+    /**
+     * Messages received and neither deleted nor given back yet. Without a heartbeat (extendMessageVisibility=false)
+     * derived from the counters.
+     */
+    public long inFlight() {
+        IntSupplier current = inFlight;
+        if (current != null) {
+            return current.getAsInt();
+        }
+        return Math.max(0, received() - deleted() - kept() - released());
+    }
+
+    /** When SQS received the oldest message in flight in this consumer, or null when none is. */
+    public Instant oldestInFlightSentAt() {
+        return oldestInFlightSentAt.get();
     }
 
     /** CLOSED (receiving), OPEN (not receiving for a while after failed batches) or HALF_OPEN. */

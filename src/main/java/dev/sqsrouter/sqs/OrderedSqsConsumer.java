@@ -97,6 +97,11 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
                 LOG.debug("{}: extended the visibility of {} running messages to {} s", queue, messages.size(), seconds);
             }, heartbeats);
         }
+        if (heartbeat != null) {
+            VisibilityHeartbeat held = heartbeat;
+            stats.inFlight = held::runningCount;
+            stats.oldestInFlightSentAt = held::oldestSentAt;
+        }
         grouping = new MessageGrouping(queue);
         acknowledgement = new MessageAcknowledgement(acknowledger, heartbeat);
         runner = new OrderedGroupRunner(queue, options, seconds, stats, breaker, acknowledgement, getProcessor(), new RunnerHost());

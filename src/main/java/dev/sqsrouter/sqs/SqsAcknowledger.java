@@ -49,9 +49,7 @@ final class SqsAcknowledger {
             }
             var response = client.deleteMessageBatch(b -> b.queueUrl(queueUrl.get()).entries(entries));
             long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - receivedAt);
-            for (int i = 0; i < response.successful().size(); i++) {
-                stats.latency.recordMicros(micros);
-            }
+            stats.latency.recordMicros(micros, response.successful().size());
             stats.deleted.add(response.successful().size());
             return response.failed();
         }, "delete", message -> true);

@@ -1,5 +1,6 @@
 package dev.sqsrouter.sqs;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -62,6 +63,22 @@ final class VisibilityHeartbeat implements Runnable {
 
     boolean isRunning(SqsMessage message) {
         return running.containsKey(message.receiptHandle());
+    }
+
+    /** How many messages it keeps invisible now. */
+    int runningCount() {
+        return running.size();
+    }
+
+    /** When SQS received the oldest message it keeps invisible now (null: none, or no SentTimestamp). */
+    Instant oldestSentAt() {
+        Instant oldest = null;
+        for (SqsMessage message : running.values()) {
+            if (message.sentAt() != null && (oldest == null || message.sentAt().isBefore(oldest))) {
+                oldest = message.sentAt();
+            }
+        }
+        return oldest;
     }
 
     /** Gives messages back to SQS (visible again after {@code seconds}), after any extension under way. */

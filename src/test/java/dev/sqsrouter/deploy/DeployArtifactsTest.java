@@ -201,6 +201,7 @@ class DeployArtifactsTest {
                 .orElseThrow(() -> new AssertionError("the runtime stage sets no USER: it would run as root"));
         assertFalse(user.equals("root") || user.equals("0"), "USER must not be root: " + user);
         assertTrue(runtime.contains("EXPOSE 8080"), "EXPOSE 8080");
+        assertTrue(runtime.contains("EXPOSE 9876"), "EXPOSE 9876 (the management port)");
         String entrypoint = runtime.stream().filter(i -> i.startsWith("ENTRYPOINT")).findFirst().orElse("");
         assertTrue(entrypoint.contains("app.jar:lib/*") && entrypoint.contains("dev.sqsrouter.Application"),
                 "ENTRYPOINT runs dev.sqsrouter.Application with app.jar:lib/*: " + entrypoint);

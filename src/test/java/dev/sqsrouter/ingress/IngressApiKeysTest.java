@@ -92,9 +92,11 @@ class IngressApiKeysTest {
                     .header("X-API-Key", "launch-key").POST(HttpRequest.BodyPublishers.ofString("{\"MessageGroupID\": \"g1\"}"))
                     .build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, sent.statusCode(), sent.body());
-            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/health"))
-                    .header("X-API-Key", "launch-admin-key").build(), HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, health.statusCode(), health.body());
+            // the admin key is let through (401/403 otherwise) to an alias that is not there
+            HttpResponse<String> admin = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/admin/failures/no-such-alias/g1")).header("X-API-Key", "launch-admin-key").build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, admin.statusCode(), admin.body());
+            assertTrue(admin.body().contains("unknown_queue"), admin.body());
         } finally {
             main.stop();
         }
@@ -143,6 +145,7 @@ class IngressApiKeysTest {
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties");
         main.addOverrideProperty("camel.server.host", "127.0.0.1");
         main.addOverrideProperty("camel.server.port", Integer.toString(port));
+        main.addOverrideProperty("camel.management.port", "0");
         main.addOverrideProperty("aws.region", "us-east-1");
         main.addOverrideProperty("aws.credentials", "sandbox");
         main.addOverrideProperty("aws.endpoint.sqs", emulators.sqsEndpoint());

@@ -30,13 +30,15 @@ final class AppProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final int port;
+    private final int managementPort;
     private final String apiKey;
 
-    private AppProcess(String name, Process process, Path log, int port, String apiKey) {
+    private AppProcess(String name, Process process, Path log, int port, int managementPort, String apiKey) {
         this.name = name;
         this.process = process;
         this.log = log;
         this.port = port;
+        this.managementPort = managementPort;
         this.apiKey = apiKey;
     }
 
@@ -55,19 +57,23 @@ final class AppProcess implements AutoCloseable {
         command.add(JAR.toString());
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int port = Integer.parseInt(properties.get("camel.server.port"));
+        int managementPort = Integer.parseInt(properties.get("camel.management.port"));
         String apiKey = properties.get("admin.api-keys").split(",")[0].trim();
-        return new AppProcess(name, process, log, port, apiKey);
+        return new AppProcess(name, process, log, port, managementPort, apiKey);
     }
 
-    /** Waits until /admin/health answers 200 (every route started); fails at once if the process ends. */
+    /**
+     * Waits until the management port's readiness answers 200 (every route started, SQS and DynamoDB answered); fails
+     * at once if the process ends.
+     */
     AppProcess awaitReady() {
         await(name + " ready").atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError(name + " ended with " + process.exitValue() + " before it was ready:\n" + log());
             }
             try {
-                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/admin/health"))
-                        .header("X-API-Key", apiKey).timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready"))
+                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.discarding());
                 return response.statusCode() == 200;
             } catch (IOException e) {
                 return false;

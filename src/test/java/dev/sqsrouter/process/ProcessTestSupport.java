@@ -80,6 +80,7 @@ abstract class ProcessTestSupport {
         p.put("aws.endpoint.sns", emulators.snsEndpoint());
         p.put("camel.server.host", "127.0.0.1");
         p.put("camel.server.port", Integer.toString(Emulators.freePort()));
+        p.put("camel.management.port", Integer.toString(Emulators.freePort()));
         p.put("ingress.api-keys", API_KEY);
         p.put("admin.api-keys", ADMIN_KEY);
         p.put("failures.table", failureTable());

@@ -90,6 +90,8 @@ public abstract class RelayTestSupport extends AppTestSupport {
         properties.setProperty("aws.endpoint.s3", emulators.s3Endpoint());
         properties.setProperty("camel.server.host", "127.0.0.1");
         properties.setProperty("camel.server.port", Integer.toString(Emulators.freePort()));
+        // the management server on a port of its own (0: any free one), never the shipped 9876 another app may hold
+        properties.setProperty("camel.management.port", "0");
         properties.setProperty("ingress.api-keys", "test-key-1, " + API_KEY);
         properties.setProperty("admin.api-keys", ADMIN_KEY);
         properties.setProperty("failures.table", failureTable());

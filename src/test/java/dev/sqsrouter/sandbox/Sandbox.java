@@ -95,6 +95,10 @@ public final class Sandbox {
                         + context.getPropertiesComponent().resolveProperty("ingress.api-keys").orElse("?") + "; admin: "
                         + context.getPropertiesComponent().resolveProperty("admin.api-keys").orElse("?") + ")");
                 lines.add("failures console  http://127.0.0.1:" + port + "/console/   (asks for the admin key)");
+                String management = context.getPropertiesComponent().resolveProperty("camel.management.host").orElse("127.0.0.1")
+                        + ":" + context.getPropertiesComponent().resolveProperty("camel.management.port").orElse("9876");
+                lines.add("health + metrics  http://" + management + "/observe/health/ready, /observe/health/live,"
+                        + " /observe/metrics   (no key)");
                 for (RelayTopology.Queue queue : RelayTopology.from(context.getPropertiesComponent()).queues()) {
                     lines.add("  POST /" + queue.alias() + " -> " + queue.queue() + " -> " + queue.target()
                             + "   (dead letters: " + queue.deadLetterQueue() + ")");

@@ -1,0 +1,89 @@
+package dev.sqsrouter.observe;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.util.Properties;
+
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import dev.sqsrouter.provision.Provisioner;
+import dev.sqsrouter.sandbox.Emulators;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What readiness answers when something fails: DynamoDB down turns it down (and back up), a response server down (an
+ * open breaker) does not; liveness stays up throughout.
+ */
+class ReadinessFaultsTest extends ManagementPortTestSupport {
+
+    private final int dynamoDbPort = Emulators.freePort();
+    private DynamoDBProxyServer ownDynamoDb;
+
+    @Override
+    protected String dynamoDbEndpoint() {
+        return "http://127.0.0.1:" + dynamoDbPort;
+    }
+
+    @Override
+    protected void setupResources() throws Exception {
+        ownDynamoDb = Emulators.startDynamoDb(dynamoDbPort);
+        super.setupResources();
+    }
+
+    @Override
+    protected void cleanupResources() throws Exception {
+        super.cleanupResources();
+        ownDynamoDb.stop();
+    }
+
+    @Override
+    protected void overrideProperties(Properties properties) {
+        super.overrideProperties(properties);
+        // queue-2's response server is down: nothing listens there
+        properties.setProperty("relay.queues.queue-2.url", "http://127.0.0.1:" + Emulators.freePort() + "/");
+        properties.setProperty("relay.queues.queue-2.breaker.threshold", "2");
+        properties.setProperty("relay.queues.queue-2.breaker.open-seconds", "60");
+    }
+
+    @Test
+    void readyIsDownWhileDynamoDbDoesNotAnswerAndUpWhenItIsBack() throws Exception {
+        await().atMost(20, SECONDS).untilAsserted(() -> assertEquals(200, observe("/observe/health/ready").statusCode()));
+
+        ownDynamoDb.stop();
+        await().atMost(20, SECONDS).untilAsserted(() -> {
+            HttpResponse<String> ready = observe("/observe/health/ready");
+            assertEquals(503, ready.statusCode(), ready.body());
+            assertTrue(ready.body().contains("DynamoDB did not answer"), ready.body());
+        });
+        assertEquals(200, observe("/observe/health/live").statusCode());
+        assertEquals(0, scrape().value("sqsrouter_aws_reachable", "service", "dynamodb"));
+        assertEquals(1, scrape().value("sqsrouter_aws_reachable", "service", "sqs"));
+
+        ownDynamoDb = Emulators.startDynamoDb(dynamoDbPort);
+        new Provisioner(sqs, dynamoDb).failureTable(failureTable());
+        await().atMost(20, SECONDS).untilAsserted(() -> assertEquals(200, observe("/observe/health/ready").statusCode()));
+    }
+
+    @Test
+    void anOpenBreakerLeavesLiveAndReadyUp() {
+        await().atMost(20, SECONDS).untilAsserted(() -> assertEquals(200, observe("/observe/health/ready").statusCode()));
+        sendToQueue("queue-2", "b1", loadScriptMessage("b1", 1, 200));
+
+        await().atMost(30, SECONDS).untilAsserted(() ->
+                assertEquals(2, scrape().value("sqsrouter_breaker_state", "flow", "relay", "queue", "queue-2")));
+        PrometheusText metrics = scrape();
+        assertEquals(1, metrics.value("sqsrouter_breaker_openings_total", "flow", "relay", "queue", "queue-2"));
+        assertEquals(1, metrics.value("sqsrouter_messages_in_flight", "flow", "relay", "queue", "queue-2"));
+        assertTrue(metrics.value("sqsrouter_messages_retried_total", "flow", "relay", "queue", "queue-2") >= 2);
+        assertEquals(0, metrics.value("sqsrouter_breaker_state", "flow", "relay", "queue", "queue-1"));
+
+        HttpResponse<String> ready = observe("/observe/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("breakers not closed (what they call fails, the app is up): queue-2 OPEN"),
+                "the breaker is reported: " + ready.body());
+        assertEquals(200, observe("/observe/health/live").statusCode());
+    }
+}

@@ -14,6 +14,10 @@ import java.util.Map;
 
 import dev.sqsrouter.ingress.IngressTestSupport;
 import dev.sqsrouter.provision.Provisioner;
+import dev.sqsrouter.sandbox.AwsTestClients;
+import dev.sqsrouter.sandbox.Emulators;
+import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
@@ -130,25 +134,33 @@ class FailureListingTest extends IngressTestSupport {
     }
 
     @Test
-    void provisioningAddsTheIndexAndTtlToATableOfAnOlderDeployment() {
-        String table = prefix + "-old-failures";
-        dynamoDb.createTable(b -> b.tableName(table).billingMode("PAY_PER_REQUEST")
-                .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                        AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
-        FailureRecord old = new FailureRecord(queue("queue-1"), "g", "7", "m-old", "{}", FailureClass.BUSINESS, "r", 200,
-                null, 1, T0, T0);
-        dynamoDb.putItem(b -> b.tableName(table).item(FailureStore.item(old, null, 100, 100)));
+    void provisioningAddsTheIndexAndTtlToATableOfAnOlderDeployment() throws Exception {
+        // a DynamoDB Local of its own: the shared one, holding every other test's tables, takes minutes to build an
+        // index added to an existing table
+        int port = Emulators.freePort();
+        DynamoDBProxyServer server = Emulators.startDynamoDb(port);
+        try (DynamoDbClient dynamoDb = AwsTestClients.dynamoDb("http://127.0.0.1:" + port)) {
+            String table = prefix + "-old-failures";
+            dynamoDb.createTable(b -> b.tableName(table).billingMode("PAY_PER_REQUEST")
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
+                            AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
+                            KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
+            FailureRecord old = new FailureRecord(queue("queue-1"), "g", "7", "m-old", "{}", FailureClass.BUSINESS, "r", 200,
+                    null, 1, T0, T0);
+            dynamoDb.putItem(b -> b.tableName(table).item(FailureStore.item(old, null, 100, 100)));
 
-        Provisioner provisioner = new Provisioner(sqs, dynamoDb);
-        provisioner.failureTable(table);
-        provisioner.failureTable(table);
-        assertEquals(List.of("updated table " + table + " (index " + FailureStore.STATUS_INDEX + " added, TTL on expiresAt)",
-                "exists  table " + table), provisioner.report());
-        assertEquals(TimeToLiveStatus.ENABLED, dynamoDb.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription().timeToLiveStatus());
-        assertEquals(List.of("m-old"), ids(new FailureStore(dynamoDb, table, null).list(FailureFilter.open(), null, 10).records()),
-                "the records already there are in the new index");
+            Provisioner provisioner = new Provisioner(sqs, dynamoDb);
+            provisioner.failureTable(table);
+            provisioner.failureTable(table);
+            assertEquals(List.of("updated table " + table + " (index " + FailureStore.STATUS_INDEX + " added, TTL on expiresAt)",
+                    "exists  table " + table), provisioner.report());
+            assertEquals(TimeToLiveStatus.ENABLED, dynamoDb.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription().timeToLiveStatus());
+            assertEquals(List.of("m-old"), ids(new FailureStore(dynamoDb, table, null).list(FailureFilter.open(), null, 10).records()),
+                    "the records already there are in the new index");
+        } finally {
+            server.stop();
+        }
     }
 
     private static List<String> all(FailureStore store, FailureFilter filter, int limit) {

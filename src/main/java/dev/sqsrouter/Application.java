@@ -69,14 +69,7 @@ public final class Application {
      * created and what existed.
      */
     static int provision() throws Exception {
-        Main main = newMain();
-        // no routes, no server: only the configuration and the AWS clients
-        main.addOverrideProperty("camel.main.routes-include-pattern", "false");
-        main.addOverrideProperty("camel.server.enabled", "false");
-        // nor the management port, which the running app holds
-        main.addOverrideProperty("camel.management.enabled", "false");
-        main.addOverrideProperty("relay.enabled", "false");
-        main.addOverrideProperty("s3events.enabled", "false");
+        Main main = commandMain();
         int[] exitCode = {0};
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -141,13 +134,7 @@ public final class Application {
         // before anything logs: the console appender then writes to standard error, never into --json output
         System.setOut(System.err);
         org.apache.logging.log4j.core.config.Configurator.setRootLevel(org.apache.logging.log4j.Level.WARN);
-        Main main = newMain();
-        main.addOverrideProperty("camel.main.routes-include-pattern", "false");
-        main.addOverrideProperty("camel.server.enabled", "false");
-        // nor the management port, which a running app holds
-        main.addOverrideProperty("camel.management.enabled", "false");
-        main.addOverrideProperty("relay.enabled", "false");
-        main.addOverrideProperty("s3events.enabled", "false");
+        Main main = commandMain();
         int[] exitCode = {FailuresCommand.STORE_ERROR};
         main.addMainListener(new MainListenerSupport() {
             @Override
@@ -211,6 +198,20 @@ public final class Application {
                 context.getRegistry().lookupByNameAndType("s3Client", S3Client.class),
                 context.getRegistry().lookupByNameAndType("snsClient", SnsClient.class),
                 Boolean.parseBoolean(context.getPropertiesComponent().resolveProperty("provision.sandbox").orElse("false").trim()));
+    }
+
+    /**
+     * A Camel main for a command (provision, failures): the configuration and the AWS clients only. No routes, no
+     * server, no consumers, nor the management port, which a running app on the same machine holds.
+     */
+    static Main commandMain() {
+        Main main = newMain();
+        main.addOverrideProperty("camel.main.routes-include-pattern", "false");
+        main.addOverrideProperty("camel.server.enabled", "false");
+        main.addOverrideProperty("camel.management.enabled", "false");
+        main.addOverrideProperty("relay.enabled", "false");
+        main.addOverrideProperty("s3events.enabled", "false");
+        return main;
     }
 
     /** A Camel main with the application's beans and configuration, not yet started. */

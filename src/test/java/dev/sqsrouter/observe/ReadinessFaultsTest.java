@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.http.HttpResponse;
 import java.util.Properties;
 
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.sandbox.Emulators;
 import org.junit.jupiter.api.Test;
@@ -19,24 +18,9 @@ import org.junit.jupiter.api.Test;
  */
 class ReadinessFaultsTest extends ManagementPortTestSupport {
 
-    private final int dynamoDbPort = Emulators.freePort();
-    private DynamoDBProxyServer ownDynamoDb;
-
     @Override
-    protected String dynamoDbEndpoint() {
-        return "http://127.0.0.1:" + dynamoDbPort;
-    }
-
-    @Override
-    protected void setupResources() throws Exception {
-        ownDynamoDb = Emulators.startDynamoDb(dynamoDbPort);
-        super.setupResources();
-    }
-
-    @Override
-    protected void cleanupResources() throws Exception {
-        super.cleanupResources();
-        ownDynamoDb.stop();
+    protected boolean ownDynamoDb() {
+        return true;
     }
 
     @Override
@@ -52,7 +36,7 @@ class ReadinessFaultsTest extends ManagementPortTestSupport {
     void readyIsDownWhileDynamoDbDoesNotAnswerAndUpWhenItIsBack() throws Exception {
         await().atMost(20, SECONDS).untilAsserted(() -> assertEquals(200, observe("/observe/health/ready").statusCode()));
 
-        ownDynamoDb.stop();
+        stopDynamoDb();
         await().atMost(20, SECONDS).untilAsserted(() -> {
             HttpResponse<String> ready = observe("/observe/health/ready");
             assertEquals(503, ready.statusCode(), ready.body());
@@ -62,7 +46,7 @@ class ReadinessFaultsTest extends ManagementPortTestSupport {
         assertEquals(0, scrape().value("sqsrouter_aws_reachable", "service", "dynamodb"));
         assertEquals(1, scrape().value("sqsrouter_aws_reachable", "service", "sqs"));
 
-        ownDynamoDb = Emulators.startDynamoDb(dynamoDbPort);
+        startDynamoDbAgain();
         new Provisioner(sqs, dynamoDb).failureTable(failureTable());
         await().atMost(20, SECONDS).untilAsserted(() -> assertEquals(200, observe("/observe/health/ready").statusCode()));
     }

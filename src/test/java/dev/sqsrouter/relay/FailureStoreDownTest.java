@@ -10,33 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.provision.Provisioner;
-import dev.sqsrouter.sandbox.Emulators;
 import org.junit.jupiter.api.Test;
 
 /** DynamoDB fails while a business failure is parked: the message stays in SQS and is parked once the store is back. */
 class FailureStoreDownTest extends RelayTestSupport {
 
-    private final int dynamoDbPort = Emulators.freePort();
-    private DynamoDBProxyServer ownDynamoDb;
-
     @Override
-    protected String dynamoDbEndpoint() {
-        return "http://127.0.0.1:" + dynamoDbPort;
-    }
-
-    @Override
-    protected void setupResources() throws Exception {
-        ownDynamoDb = Emulators.startDynamoDb(dynamoDbPort);
-        super.setupResources();
-    }
-
-    @Override
-    protected void cleanupResources() throws Exception {
-        super.cleanupResources();
-        ownDynamoDb.stop();
+    protected boolean ownDynamoDb() {
+        return true;
     }
 
     @Override
@@ -47,7 +30,7 @@ class FailureStoreDownTest extends RelayTestSupport {
 
     @Test
     void businessFailureIsNotLostWhileTheFailureStoreIsDown() throws Exception {
-        ownDynamoDb.stop();
+        stopDynamoDb();
         sendToQueue("queue-1", "d", loadScriptMessage("d", 1, 500));
         sendToQueue("queue-1", "d", loadScriptMessage("d", 2, 200));
 
@@ -61,7 +44,7 @@ class FailureStoreDownTest extends RelayTestSupport {
         assertEquals(0, messagesIn(deadLetterQueue("queue-1")));
         assertEquals(Map.of("d", List.of(1, 1)), sequencesByGroup(target.received().subList(0, 2)));
 
-        ownDynamoDb = Emulators.startDynamoDb(dynamoDbPort);
+        startDynamoDbAgain();
         new Provisioner(sqs, dynamoDb).failureTable(failureTable());
 
         await().atMost(60, SECONDS).until(() -> messagesIn(queue("queue-1")) == 0 && failures("queue-1", "d").size() == 1);

@@ -37,6 +37,8 @@ public abstract class RelayTestSupport extends AppTestSupport {
     protected static final String ADMIN_KEY = "admin-test-key";
 
     protected final Emulators emulators = Emulators.shared();
+    private int ownDynamoDbPort;
+    private com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer ownDynamoDbServer;
     protected final SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
     /** The bucket the app keeps failure bodies too large for DynamoDB in: shared, its keys hold the test's queue names. */
     protected static final String FAILURE_BODIES_BUCKET = "sqs-router-test-failure-bodies";
@@ -68,9 +70,24 @@ public abstract class RelayTestSupport extends AppTestSupport {
         return prefix + "-failures";
     }
 
-    /** The DynamoDB the app and the test use; a test may give the app one of its own. */
+    /** The DynamoDB the app and the test use: the shared one, or the test's own (see {@link #ownDynamoDb()}). */
     protected String dynamoDbEndpoint() {
-        return emulators.dynamoDbEndpoint();
+        return ownDynamoDb() ? "http://127.0.0.1:" + ownDynamoDbPort : emulators.dynamoDbEndpoint();
+    }
+
+    /** True for a test that stops DynamoDB ({@link #stopDynamoDb()}): the app and the test get a DynamoDB Local of their own. */
+    protected boolean ownDynamoDb() {
+        return false;
+    }
+
+    /** DynamoDB goes away: nothing answers on its port (only with {@link #ownDynamoDb()}). */
+    protected void stopDynamoDb() throws Exception {
+        ownDynamoDbServer.stop();
+    }
+
+    /** DynamoDB is back, empty, on the same port: the test creates again what it needs. */
+    protected void startDynamoDbAgain() throws Exception {
+        ownDynamoDbServer = Emulators.startDynamoDb(ownDynamoDbPort);
     }
 
     /** Extra properties for one test class (override to change retries, timeouts, endpoints). */
@@ -79,6 +96,10 @@ public abstract class RelayTestSupport extends AppTestSupport {
 
     @Override
     protected void setupResources() throws Exception {
+        if (ownDynamoDb()) {
+            ownDynamoDbPort = Emulators.freePort();
+            ownDynamoDbServer = Emulators.startDynamoDb(ownDynamoDbPort);
+        }
         prefix = getClass().getSimpleName().toLowerCase().replaceAll("[^a-z0-9]", "") + TEST_NUMBER.incrementAndGet();
         target = SampleResponseServer.start(0, null);
         dynamoDb = AwsTestClients.dynamoDb(dynamoDbEndpoint());
@@ -143,6 +164,9 @@ public abstract class RelayTestSupport extends AppTestSupport {
     protected void cleanupResources() throws Exception {
         if (target != null) {
             target.close();
+        }
+        if (ownDynamoDbServer != null) {
+            ownDynamoDbServer.stop();
         }
     }
 

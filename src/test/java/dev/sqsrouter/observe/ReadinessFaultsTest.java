@@ -30,14 +30,19 @@ class ReadinessFaultsTest extends ManagementPortTestSupport {
         properties.setProperty("relay.queues.queue-2.url", "http://127.0.0.1:" + Emulators.freePort() + "/");
         properties.setProperty("relay.queues.queue-2.breaker.threshold", "2");
         properties.setProperty("relay.queues.queue-2.breaker.open-seconds", "60");
+        // a poll every 2 s (ready wants one within 6 s), and no AWS call of a poll may hang longer than a few seconds:
+        // on a loaded machine a first call to a DynamoDB Local just started otherwise held the poll past the window
+        properties.setProperty("observe.queue-poll-seconds", "2");
+        properties.setProperty("aws.api-call-attempt-timeout-seconds", "3");
+        properties.setProperty("aws.api-call-timeout-seconds", "5");
     }
 
     @Test
     void readyIsDownWhileDynamoDbDoesNotAnswerAndUpWhenItIsBack() throws Exception {
-        await().atMost(20, SECONDS).untilAsserted(() -> assertEquals(200, observe("/observe/health/ready").statusCode()));
+        await().atMost(45, SECONDS).untilAsserted(() -> assertEquals(200, observe("/observe/health/ready").statusCode()));
 
         stopDynamoDb();
-        await().atMost(20, SECONDS).untilAsserted(() -> {
+        await().atMost(45, SECONDS).untilAsserted(() -> {
             HttpResponse<String> ready = observe("/observe/health/ready");
             assertEquals(503, ready.statusCode(), ready.body());
             assertTrue(ready.body().contains("DynamoDB did not answer"), ready.body());
@@ -48,12 +53,12 @@ class ReadinessFaultsTest extends ManagementPortTestSupport {
 
         startDynamoDbAgain();
         new Provisioner(sqs, dynamoDb).failureTable(failureTable());
-        await().atMost(20, SECONDS).untilAsserted(() -> assertEquals(200, observe("/observe/health/ready").statusCode()));
+        await().atMost(45, SECONDS).untilAsserted(() -> assertEquals(200, observe("/observe/health/ready").statusCode()));
     }
 
     @Test
     void anOpenBreakerLeavesLiveAndReadyUp() {
-        await().atMost(20, SECONDS).untilAsserted(() -> assertEquals(200, observe("/observe/health/ready").statusCode()));
+        await().atMost(45, SECONDS).untilAsserted(() -> assertEquals(200, observe("/observe/health/ready").statusCode()));
         sendToQueue("queue-2", "b1", loadScriptMessage("b1", 1, 200));
 
         await().atMost(30, SECONDS).untilAsserted(() ->

@@ -40,8 +40,11 @@ public class AwsClients implements CamelConfiguration {
     private String s3Endpoint;
     @PropertyInject(value = "aws.endpoint.sns", defaultValue = "")
     private String snsEndpoint;
-    @PropertyInject(value = "aws.http.max-connections", defaultValue = "200")
+    /** 0: derived from the relay's cap on groups in flight (see {@link #maxConnections()}). */
+    @PropertyInject(value = "aws.http.max-connections", defaultValue = "0")
     private int maxConnections;
+    @PropertyInject(value = "relay.max-groups-in-flight", defaultValue = "500")
+    private int maxGroupsInFlight;
     @PropertyInject(value = "aws.api-call-attempt-timeout-seconds", defaultValue = "30")
     private int apiCallAttemptTimeoutSeconds;
     @PropertyInject(value = "aws.api-call-timeout-seconds", defaultValue = "60")
@@ -80,12 +83,20 @@ public class AwsClients implements CamelConfiguration {
         }
         if (builder instanceof software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<?, ?> sync) {
             sync.httpClientBuilder(ApacheHttpClient.builder()
-                    .maxConnections(maxConnections)
+                    .maxConnections(maxConnections())
                     .connectionTimeout(Duration.ofSeconds(5))
                     // long polling holds a connection for up to 20 s
                     .socketTimeout(Duration.ofSeconds(35)));
         }
         return builder;
+    }
+
+    /**
+     * The connections per client: as configured, or enough for every group in flight to acknowledge at once while the
+     * receives (up to 50 per queue) and the heartbeat run, so that no delete waits for a connection.
+     */
+    int maxConnections() {
+        return maxConnections > 0 ? maxConnections : Math.max(200, maxGroupsInFlight + 60);
     }
 
     Region region() {

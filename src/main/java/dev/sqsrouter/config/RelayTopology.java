@@ -22,7 +22,7 @@ public record RelayTopology(List<Queue> queues, int maxReceiveCount, int visibil
     /** The flow's defaults: relay.pollers, relay.retry.delay-ms, ... */
     public static final String DEFAULTS = "relay";
     /** Settings a block may give itself, each defaulting to relay.&lt;setting&gt;; all but max-receive-count are route template parameters. */
-    public static final List<String> TUNING = List.of("pollers", "group-workers", "wait-time-seconds", "visibility-timeout",
+    public static final List<String> TUNING = List.of("pollers", "max-groups-in-flight", "wait-time-seconds", "visibility-timeout",
             "failed-visibility-seconds", "retry.delay-ms", "retry.max-delay-ms", "retry.poison-attempts",
             "retry.max-hold-seconds", "breaker.threshold", "breaker.open-seconds", "http.connect-timeout-ms",
             "http.response-timeout-ms", "max-receive-count");
@@ -65,6 +65,11 @@ public record RelayTopology(List<Queue> queues, int maxReceiveCount, int visibil
             // the list of the former configuration: its queues would be silently ignored
             throw new IllegalArgumentException("relay.aliases is no longer read: declare each relay queue as one block,"
                     + " " + PREFIX + ".<alias>.queue, .url, .dead-letter-queue (see application.properties)");
+        }
+        if (properties.resolveProperty("relay.group-workers").isPresent()) {
+            // the former thread pool's size: its groups would silently run under another cap
+            throw new IllegalArgumentException("relay.group-workers is no longer read: groups run on virtual threads, up to"
+                    + " relay.max-groups-in-flight per queue (default 500); set that instead");
         }
         Set<String> settings = new LinkedHashSet<>(List.of("queue", "url", "dead-letter-queue", "ingress-only"));
         settings.addAll(TUNING);

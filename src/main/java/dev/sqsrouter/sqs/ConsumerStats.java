@@ -24,6 +24,8 @@ public final class ConsumerStats {
     volatile Supplier<String> breakerState = () -> "CLOSED";
     /** The messages the running consumer keeps in flight (its heartbeat's), read by observers only. */
     volatile IntSupplier inFlight;
+    /** The groups the running consumer has in flight (running, or held for a retry in place); read by observers only. */
+    volatile IntSupplier groupsInFlightCount = () -> 0;
     /** When SQS received the oldest message the running consumer keeps in flight; read by observers only. */
     volatile Supplier<Instant> oldestInFlightSentAt = () -> null;
     /** Receive to acknowledged (deleted), per deleted message. */
@@ -71,6 +73,11 @@ public final class ConsumerStats {
             return current.getAsInt();
         }
         return Math.max(0, received() - deleted() - kept() - released());
+    }
+
+    /** Groups in flight in the running consumer (on a standard queue, messages): what maxGroupsInFlight caps. */
+    public int groupsInFlight() {
+        return groupsInFlightCount.getAsInt();
     }
 
     /** When SQS received the oldest message in flight in this consumer, or null when none is. */

@@ -12,9 +12,20 @@ public class OrderedOptions {
     /** SQS keeps a received message invisible for at most 12 hours in all. */
     static final int SQS_MAX_VISIBILITY_SECONDS = 43_200;
 
-    @UriParam(label = "consumer", defaultValue = "10", description = "Groups run at once per poller (concurrentConsumers):"
-            + " no new batch is received while that many groups are running or held for a retry")
-    private int groupWorkers = 10;
+    /** The default cap on groups in flight: a FIFO trigger such as Lambda's scales to the active groups, up to 1,000. */
+    static final int DEFAULT_MAX_GROUPS_IN_FLIGHT = 500;
+    /** SQS hands out at most ten messages per receive. */
+    static final int SQS_RECEIVE_LIMIT = 10;
+
+    @UriParam(label = "consumer", defaultValue = "500", description = "Groups in flight at most (running, or held for a"
+            + " retry in place), each on a virtual thread of its own; on a standard queue each message is a group, so this"
+            + " bounds the messages in flight. No receive starts while the consumer holds that many")
+    private int maxGroupsInFlight = DEFAULT_MAX_GROUPS_IN_FLIGHT;
+    @UriParam(label = "consumer", defaultValue = "0", description = "Receives under way at once at most, the long-polling"
+            + " receive loops (concurrentConsumers) included: while receives return messages and there is room for their"
+            + " groups, further receives start, and each ends at its first empty answer. 0 = derived from"
+            + " maxGroupsInFlight (one per 10 groups, at most 50)")
+    private int maxConcurrentReceives;
     @UriParam(label = "consumer", defaultValue = "0", description = "Seconds before SQS hands out again a message given back"
             + " after a failure it was no longer held for (past maxHoldSeconds, or without extendMessageVisibility)")
     private int failedVisibilityTimeout;
@@ -48,9 +59,13 @@ public class OrderedOptions {
     /** Fails with what to fix when an option is out of range; {@code queue} names the endpoint in the message. */
     void validate(String queue) {
         String where = "sqs-ordered:" + queue + ": ";
-        if (groupWorkers < 1) {
-            throw new IllegalArgumentException(where + "groupWorkers must be at least 1 (groups run at once per poller), not "
-                    + groupWorkers);
+        if (maxGroupsInFlight < 1) {
+            throw new IllegalArgumentException(where + "maxGroupsInFlight must be at least 1 (groups in flight at once), not "
+                    + maxGroupsInFlight);
+        }
+        if (maxConcurrentReceives < 0) {
+            throw new IllegalArgumentException(where + "maxConcurrentReceives must not be negative (0 = derived from"
+                    + " maxGroupsInFlight), not " + maxConcurrentReceives);
         }
         requireBetween(where, "failedVisibilityTimeout", failedVisibilityTimeout, 0, SQS_MAX_VISIBILITY_SECONDS,
                 " (seconds; SQS's 12 hour visibility ceiling)");
@@ -94,12 +109,27 @@ public class OrderedOptions {
                 SQS_MAX_VISIBILITY_SECONDS - visibilitySeconds - 60)) - retryMaxDelayMs);
     }
 
-    public int getGroupWorkers() {
-        return groupWorkers;
+    /** The receives that may run at once: the option, or one per ten groups of the cap (at least 1, at most 50). */
+    int concurrentReceives(int pollers) {
+        int derived = maxConcurrentReceives > 0 ? maxConcurrentReceives
+                : Math.min(50, Math.max(1, maxGroupsInFlight / SQS_RECEIVE_LIMIT));
+        return Math.max(Math.max(1, pollers), derived);
     }
 
-    public void setGroupWorkers(int groupWorkers) {
-        this.groupWorkers = groupWorkers;
+    public int getMaxGroupsInFlight() {
+        return maxGroupsInFlight;
+    }
+
+    public void setMaxGroupsInFlight(int maxGroupsInFlight) {
+        this.maxGroupsInFlight = maxGroupsInFlight;
+    }
+
+    public int getMaxConcurrentReceives() {
+        return maxConcurrentReceives;
+    }
+
+    public void setMaxConcurrentReceives(int maxConcurrentReceives) {
+        this.maxConcurrentReceives = maxConcurrentReceives;
     }
 
     public int getFailedVisibilityTimeout() {

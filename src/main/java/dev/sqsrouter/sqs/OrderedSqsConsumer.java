@@ -1,9 +1,9 @@
 package dev.sqsrouter.sqs;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,27 +13,27 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.aws2.sqs.Sqs2Consumer;
-import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Processes each received batch by group, composed of small parts: the grouping step ({@link MessageGrouping}) splits
- * the batch into groups (FIFO MessageGroupId; on a standard queue each message is its own group), the ordered runner
- * ({@link OrderedGroupRunner}) runs each group's messages one after another on the group workers while groups run in
- * parallel, and the acknowledgement part ({@link BatchAcknowledgement}, {@link MessageAcknowledgement}) deletes each
- * group's successes as soon as the group is done, without waiting for the other groups, while the
- * {@link VisibilityHeartbeat} keeps every message invisible until then.
+ * Receives from one queue and hands each received batch, by group, to its parts; it owns only their lifecycle and the
+ * receives. The grouping step ({@link MessageGrouping}) splits a batch into groups (FIFO MessageGroupId; on a standard
+ * queue each message is its own group); the ordered runner ({@link OrderedGroupRunner}) runs each group's messages one
+ * after another on a virtual thread of its own ({@link GroupThreads}) while groups run in parallel; the acknowledgement
+ * part ({@link BatchAcknowledgement}, {@link MessageAcknowledgement}) deletes each group's successes as soon as the
+ * group is done, while the {@link VisibilityHeartbeat} keeps every message invisible until then.
  * <p>
- * A failing message stops its group and is retried in place while the group stays in flight (see the runner): an
- * outage of any length costs no receive count, and followers are never released untried. A group does not tie up its
- * poller: on a FIFO queue the poller hands a batch's groups to the workers and receives again at once (a standard
- * queue's poller waits for its batch, whose ten messages already run in parallel), as long as fewer groups are in
- * flight than there are workers. After many failed attempts in a row the breaker stops receiving new batches for a
- * while. With {@code extendMessageVisibility=false} nothing is held: a failed message is given back to SQS at once
- * (after {@code failedVisibilityTimeout}) with the rest of its group, and no message starts after half the visibility
- * timeout.
+ * The receives follow the work: the long-polling receive loops (concurrentConsumers) hand a batch's groups to their
+ * threads and receive again at once, and while receives return messages further receives start
+ * ({@link ReceiveScaling}), up to {@code maxGroupsInFlight} groups in flight ({@link GroupAdmission}). A failing message
+ * stops its group and is retried in place while the group stays in flight (see the runner): an outage of any length
+ * costs no receive count, and followers are never released untried. After many failed attempts in a row the breaker
+ * ({@link ConsumerBreaker}) stops the receives for a while. With {@code extendMessageVisibility=false} nothing is held:
+ * a failed message is given back to SQS at once (after {@code failedVisibilityTimeout}) with the rest of its group, and
+ * no message starts after half the visibility timeout.
  */
 public class OrderedSqsConsumer extends Sqs2Consumer {
 
@@ -48,16 +48,13 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     private final OrderedOptions options;
     private final ConsumerStats stats;
     private final ConsumerBreaker breaker;
-    /** Groups received and not finished (running, waiting for a worker, or held for a retry in place). */
-    private final AtomicInteger groupsInFlight = new AtomicInteger();
-    private final Object groupsInFlightChanged = new Object();
-    /** Polls under way: a stop waits for them before it shuts the pools their batches run on. */
-    private final AtomicInteger activePolls = new AtomicInteger();
-    /** The pollers receive no more while this many groups are in flight: the workers' capacity. */
-    private int maxGroupsInFlight;
-    private volatile ExecutorService groupWorkers;
-    private volatile ScheduledExecutorService timer;
+    private final GroupAdmission admission;
+    /** Receives under way: a stop waits for them before it stops the threads their groups run on. */
+    private final AtomicInteger activeReceives = new AtomicInteger();
+    private volatile GroupThreads threads;
     private volatile ScheduledExecutorService heartbeats;
+    private SqsReceiver receiver;
+    private ReceiveScaling scaling;
     private MessageGrouping grouping;
     private MessageAcknowledgement acknowledgement;
     private OrderedGroupRunner runner;
@@ -68,26 +65,26 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         this.stats = stats;
         this.breaker = new ConsumerBreaker(options.getBreakerThreshold(),
                 TimeUnit.SECONDS.toMillis(options.getBreakerOpenSeconds()));
+        this.admission = new GroupAdmission(options.getMaxGroupsInFlight());
         stats.breakerState = breaker::state;
+        stats.groupsInFlightCount = admission::inFlight;
     }
 
     @Override
     protected void doStart() throws Exception {
         String queue = getConfiguration().getQueueName();
         var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
-        int threads = options.getGroupWorkers() * Math.max(1, getConfiguration().getConcurrentConsumers());
-        maxGroupsInFlight = threads;
-        // Abort, not Camel's default CallerRuns: after shutdown CallerRuns drops a task silently, and a dropped group
-        // would never settle its batch; a rejection is caught and the task run (or given back) by the caller
-        groupWorkers = executors.newThreadPool(this, "sqs-ordered[" + queue + "]", profile("sqs-ordered", threads));
-        // only hands due work to the group workers: it never waits on SQS or a target
-        timer = executors.newScheduledThreadPool(this, "sqs-ordered-timer[" + queue + "]", profile("sqs-ordered-timer", 1));
+        threads = new GroupThreads(this, queue, executors);
+        int pollers = Math.max(1, getConfiguration().getConcurrentConsumers());
+        scaling = new ReceiveScaling(options.concurrentReceives(pollers), pollers);
+        receiver = new SqsReceiver(getClient(), this::getQueueUrl, getConfiguration());
         SqsAcknowledger acknowledger = new SqsAcknowledger(getClient(), this::getQueueUrl, queue, stats);
         int seconds = visibilitySeconds();
         VisibilityHeartbeat heartbeat = null;
         if (options.isExtendMessageVisibility()) {
             heartbeats = executors.newScheduledThreadPool(this, "sqs-ordered-visibility[" + queue + "]",
-                    profile("sqs-ordered-visibility", 1));
+                    new ThreadPoolProfileBuilder("sqs-ordered-visibility").poolSize(1).maxPoolSize(1).maxQueueSize(-1)
+                            .allowCoreThreadTimeOut(false).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build());
             heartbeat = new VisibilityHeartbeat((messages, to) -> {
                 acknowledger.changeVisibility(messages, to, message -> true);
             }, messages -> {
@@ -96,8 +93,6 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
                 stats.visibilityExtensions.add(messages.size());
                 LOG.debug("{}: extended the visibility of {} running messages to {} s", queue, messages.size(), seconds);
             }, heartbeats);
-        }
-        if (heartbeat != null) {
             VisibilityHeartbeat held = heartbeat;
             stats.inFlight = held::runningCount;
             stats.oldestInFlightSentAt = held::oldestSentAt;
@@ -112,43 +107,33 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         super.doStart();
     }
 
-    private static ThreadPoolProfile profile(String name, int threads) {
-        return new ThreadPoolProfileBuilder(name).poolSize(threads).maxPoolSize(threads).maxQueueSize(-1)
-                .allowCoreThreadTimeOut(false).rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
-    }
-
     @Override
     protected void doStop() throws Exception {
-        // the batches under way settle first (their groups see the stop after the current message and give the rest
-        // back); stopping the poll scheduler would interrupt them. A long poll under way ends within its wait time.
+        // the receives under way hand their batches over first (their groups see the stop after the current message and
+        // give the rest back); stopping the poll scheduler would interrupt them. A long poll ends within its wait time.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.max(1, getConfiguration().getWaitTimeSeconds() == null
                 ? 0 : getConfiguration().getWaitTimeSeconds()) + 5L);
-        synchronized (activePolls) {
-            while (activePolls.get() > 0 && deadline - System.nanoTime() > 0) {
-                activePolls.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        synchronized (activeReceives) {
+            while (activeReceives.get() > 0 && deadline - System.nanoTime() > 0) {
+                activeReceives.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             }
         }
         super.doStop();
-        var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         // groups waiting for a retry go back to SQS now, for another instance (or this one, restarted) to take over
         if (runner != null) {
             runner.releaseWaiting();
         }
-        if (groupWorkers != null) {
+        if (threads != null) {
             // running groups see the consumer stopping after their current message and give the rest back
-            executors.shutdownGraceful(groupWorkers);
-            groupWorkers = null;
-        }
-        if (timer != null) {
-            executors.shutdownNow(timer);
-            timer = null;
+            threads.stop();
+            threads = null;
         }
         if (runner != null) {
             runner.releaseWaiting();
         }
         if (heartbeats != null) {
             // graceful: the releases queued on it run; the periodic extension ends
-            executors.shutdownGraceful(heartbeats);
+            getEndpoint().getCamelContext().getExecutorServiceManager().shutdownGraceful(heartbeats);
             heartbeats = null;
             if (acknowledgement != null) {
                 acknowledgement.heartbeatStopped();
@@ -169,36 +154,73 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
 
     @Override
     protected int poll() throws Exception {
+        // aws2-sqs's poll resets these per poll; this one does not run it
+        shutdownRunningTask = null;
+        pendingExchanges = 0;
         if (breaker.isOpen()) {
             breaker.awaitClosed(this::mayStart);
             return 0;
         }
-        if (groupsInFlight.get() >= maxGroupsInFlight) {
-            // every worker has a group (running or held for a retry): receiving more would only keep more waiting
-            synchronized (groupsInFlightChanged) {
-                while (groupsInFlight.get() >= maxGroupsInFlight && mayStart()) {
-                    groupsInFlightChanged.wait(1000);
-                }
-            }
+        // every group the cap allows is in flight (running or held for a retry): receiving more would only keep more waiting
+        if (!admission.awaitRoom(this::mayStart) || !mayStart()) {
             return 0;
         }
-        activePolls.incrementAndGet();
+        List<Message> messages = receive(waitSeconds());
+        // SQS answered: the consumer is ready
+        forceConsumerAsReady();
+        return dispatch(messages);
+    }
+
+    /** One receive, counted while under way so that a stop waits for its batch to be handed over. */
+    private List<Message> receive(int waitSeconds) {
+        activeReceives.incrementAndGet();
         try {
-            return super.poll();
+            return receiver.receive(waitSeconds);
         } finally {
-            activePolls.decrementAndGet();
-            synchronized (activePolls) {
-                activePolls.notifyAll();
+            receiveEnded();
+        }
+    }
+
+    /** Hands the received messages to their groups' threads; while receives return messages, starts another. */
+    private int dispatch(List<Message> messages) throws Exception {
+        if (messages.isEmpty()) {
+            return 0;
+        }
+        activeReceives.incrementAndGet();
+        try {
+            int count = processBatch(new ArrayDeque<Object>(createExchanges(messages)));
+            GroupThreads current = threads;
+            // the queue has messages for more groups: one more receive keeps them busy (it ends at its first empty answer)
+            if (current != null && mayStart() && scaling.startAnother(admission.room())) {
+                current.execute(this::receiveWhileBusy);
+            }
+            return count;
+        } finally {
+            receiveEnded();
+        }
+    }
+
+    private void receiveEnded() {
+        if (activeReceives.decrementAndGet() == 0) {
+            synchronized (activeReceives) {
+                activeReceives.notifyAll();
             }
         }
     }
 
-    private void groupsInFlightChanged(int delta) {
-        int now = groupsInFlight.addAndGet(delta);
-        if (delta < 0 && now == maxGroupsInFlight - 1) {
-            synchronized (groupsInFlightChanged) {
-                groupsInFlightChanged.notifyAll();
+    /** An extra receive loop: receives without waiting while answers bring messages and the cap leaves room. */
+    private void receiveWhileBusy() {
+        try {
+            while (mayStart() && !breaker.isOpen() && scaling.mayGoOn(admission.room())) {
+                if (dispatch(receive(0)) == 0) {
+                    return;
+                }
             }
+        } catch (Exception e) {
+            // the long-polling loops report receive errors; an extra one just ends
+            LOG.debug("{}: an extra receive ended: {}", getConfiguration().getQueueName(), e.toString());
+        } finally {
+            scaling.ended();
         }
     }
 
@@ -219,45 +241,36 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         for (MessageGroup group : groups) {
             acknowledgement.received(group.messages());
         }
-
+        GroupThreads current = threads;
         BatchAcknowledgement batchAcknowledgement = new BatchAcknowledgement(groups.size(),
-                done -> acknowledgement.delete(done, receivedAt), this::later);
-        groupsInFlightChanged(groups.size());
+                done -> acknowledgement.delete(done, receivedAt), task -> later(current, task));
+        admission.admitted(groups.size());
         for (MessageGroup group : groups) {
-            execute(runner.run(group, batchAcknowledgement, receivedAt));
+            execute(current, runner.run(group, batchAcknowledgement, receivedAt));
         }
-        if (!groups.get(0).isFifo()) {
-            // a standard queue's batch is ten groups already: the poller waits for them, which paces the receives
-            batchAcknowledgement.awaitSettled();
-        }
-        // on a FIFO queue a receive mostly returns one group's messages: the poller hands them to a worker and
-        // receives again at once, so that as many groups run as there are workers
         return batch.size();
     }
 
-    private void execute(Runnable task) {
-        ExecutorService workers = groupWorkers;
-        try {
-            if (workers == null) {
-                throw new RejectedExecutionException("stopped");
-            }
-            workers.execute(task);
-        } catch (RejectedExecutionException stopped) {
-            // the consumer is stopping: run here, where the run sees it and gives its messages back
+    private static void execute(GroupThreads current, Runnable task) {
+        if (current == null) {
+            // the consumer has stopped: run here, where the run sees it and gives its messages back
             task.run();
+        } else {
+            current.execute(task);
         }
     }
 
-    private void later(Runnable task) {
-        ScheduledExecutorService current = timer;
-        try {
-            if (current == null) {
-                throw new RejectedExecutionException("stopped");
-            }
-            current.schedule(() -> execute(task), BatchAcknowledgement.MAX_WAIT_MS, TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopped) {
-            execute(task);
+    private static void later(GroupThreads current, Runnable task) {
+        if (current == null) {
+            task.run();
+        } else {
+            current.later(task, BatchAcknowledgement.MAX_WAIT_MS);
         }
+    }
+
+    private int waitSeconds() {
+        Integer configured = getConfiguration().getWaitTimeSeconds();
+        return configured == null ? 0 : configured;
     }
 
     private int visibilitySeconds() {
@@ -280,21 +293,21 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
 
         @Override
         public void execute(Runnable task) {
-            OrderedSqsConsumer.this.execute(task);
+            OrderedSqsConsumer.execute(threads, task);
         }
 
         @Override
         public void schedule(Runnable task, long delayMs) {
-            ScheduledExecutorService current = timer;
+            GroupThreads current = threads;
             if (current == null) {
                 throw new RejectedExecutionException("stopped");
             }
-            current.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+            current.schedule(task, delayMs);
         }
 
         @Override
         public void groupFinished() {
-            groupsInFlightChanged(-1);
+            admission.finished();
         }
     }
 }

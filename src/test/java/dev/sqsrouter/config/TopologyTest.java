@@ -50,14 +50,14 @@ class TopologyTest {
         Topology topology = Topology.from(properties(
                 "relay.queues.orders.queue", "orders.fifo",
                 "relay.queues.orders.url", "http://orders.internal/",
-                "relay.queues.orders.group-workers", "4",
+                "relay.queues.orders.max-groups-in-flight", "4",
                 "relay.queues.orders.retry.delay-ms", "50",
                 "relay.queues.orders.visibility-timeout", "90",
                 "relay.queues.orders.max-receive-count", "8"));
         RelayTopology.Queue orders = topology.relay().queues().stream().filter(q -> q.alias().equals("orders")).findFirst()
                 .orElseThrow();
         assertEquals("orders-dlq.fifo", orders.deadLetterQueue(), "a FIFO queue's default dead-letter queue");
-        assertEquals(Map.of("groupWorkers", "4", "retryDelayMs", "50", "visibilityTimeout", "90"), orders.parameters());
+        assertEquals(Map.of("maxGroupsInFlight", "4", "retryDelayMs", "50", "visibilityTimeout", "90"), orders.parameters());
         assertEquals(8, orders.maxReceiveCount());
         assertEquals(90, orders.visibilityTimeout());
         RelayTopology.Queue shipped = topology.relay().queues().stream().filter(q -> q.alias().equals("queue-1")).findFirst()

@@ -42,7 +42,7 @@ class AddedRelayQueueTest extends IngressTestSupport {
         properties.setProperty("relay.queues." + ADDED + ".queue", queue(ADDED));
         properties.setProperty("relay.queues." + ADDED + ".dead-letter-queue", deadLetterQueue(ADDED));
         properties.setProperty("relay.queues." + ADDED + ".url", ownTarget.url());
-        properties.setProperty("relay.queues." + ADDED + ".group-workers", "3");
+        properties.setProperty("relay.queues." + ADDED + ".max-groups-in-flight", "3");
         properties.setProperty("relay.queues." + ADDED + ".max-receive-count", "7");
     }
 
@@ -77,8 +77,8 @@ class AddedRelayQueueTest extends IngressTestSupport {
         assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus("relay-" + ADDED));
         assertEquals(ServiceStatus.Started, context.getRouteController().getRouteStatus("archive-" + ADDED));
         String endpoint = context.getRoute("relay-" + ADDED).getEndpoint().getEndpointUri();
-        assertEquals(true, endpoint.contains("groupWorkers=3"), "the block's own tuning: " + endpoint);
-        assertEquals(true, context.getRoute("relay-queue-1").getEndpoint().getEndpointUri().contains("groupWorkers=10"),
+        assertEquals(true, endpoint.contains("maxGroupsInFlight=3"), "the block's own tuning: " + endpoint);
+        assertEquals(true, context.getRoute("relay-queue-1").getEndpoint().getEndpointUri().contains("maxGroupsInFlight=500"),
                 "the others keep the relay's default");
         // the redrive policy provisioning gave it comes from the block too
         String redrive = sqs.getQueueAttributes(b -> b.queueUrl(url(queue(ADDED)))

@@ -34,7 +34,7 @@ class OrderedOptionsTest {
                     field.getName() + "'s declared default");
         }
         // the names the route templates use
-        assertEquals(List.of("groupWorkers", "failedVisibilityTimeout", "breakerThreshold",
+        assertEquals(List.of("maxGroupsInFlight", "maxConcurrentReceives", "failedVisibilityTimeout", "breakerThreshold",
                 "breakerOpenSeconds", "extendMessageVisibility", "retryDelayMs", "retryMaxDelayMs", "poisonAttempts",
                 "maxHoldSeconds"), names);
     }

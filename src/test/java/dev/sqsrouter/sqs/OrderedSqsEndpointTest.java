@@ -46,13 +46,13 @@ class OrderedSqsEndpointTest {
 
     @Test
     void ourOptionsAndAws2SqssAreBoundFromTheUri() throws Exception {
-        OrderedSqsEndpoint endpoint = endpoint("sqs-ordered:queue-1.fifo?groupWorkers=3"
+        OrderedSqsEndpoint endpoint = endpoint("sqs-ordered:queue-1.fifo?maxGroupsInFlight=3"
                 + "&failedVisibilityTimeout=10&breakerThreshold=4&breakerOpenSeconds=20&retryDelayMs=100&retryMaxDelayMs=900"
                 + "&poisonAttempts=0&maxHoldSeconds=600&extendMessageVisibility=false"
                 + "&visibilityTimeout=60&waitTimeSeconds=20&concurrentConsumers=2&maxMessagesPerPoll=10");
 
         OrderedOptions options = endpoint.getOrderedOptions();
-        assertEquals(3, options.getGroupWorkers());
+        assertEquals(3, options.getMaxGroupsInFlight());
         assertEquals(10, options.getFailedVisibilityTimeout());
         assertEquals(4, options.getBreakerThreshold());
         assertEquals(20, options.getBreakerOpenSeconds());
@@ -84,8 +84,8 @@ class OrderedSqsEndpointTest {
         String tooLong = refusal("sqs-ordered:queue-1.fifo?maxHoldSeconds=50000");
         assertTrue(tooLong.contains("sqs-ordered:queue-1.fifo: maxHoldSeconds must be between 0 and 43200"), tooLong);
 
-        String noWorkers = refusal("sqs-ordered:queue-1.fifo?groupWorkers=0");
-        assertTrue(noWorkers.contains("groupWorkers must be at least 1"), noWorkers);
+        String noWorkers = refusal("sqs-ordered:queue-1.fifo?maxGroupsInFlight=0");
+        assertTrue(noWorkers.contains("maxGroupsInFlight must be at least 1"), noWorkers);
 
         String backwards = refusal("sqs-ordered:queue-1.fifo?retryDelayMs=1000&retryMaxDelayMs=500");
         assertTrue(backwards.contains("the maximum not below the first delay"), backwards);
@@ -93,8 +93,8 @@ class OrderedSqsEndpointTest {
         String negative = refusal("sqs-ordered:queue-1.fifo?poisonAttempts=-1");
         assertTrue(negative.contains("poisonAttempts must not be negative"), negative);
 
-        String notANumber = refusal("sqs-ordered:queue-1.fifo?groupWorkers=ten");
-        assertTrue(notANumber.contains("sqs-ordered:queue-1.fifo: option groupWorkers cannot be 'ten'"), notANumber);
+        String notANumber = refusal("sqs-ordered:queue-1.fifo?maxGroupsInFlight=ten");
+        assertTrue(notANumber.contains("sqs-ordered:queue-1.fifo: option maxGroupsInFlight cannot be 'ten'"), notANumber);
 
         String misspelt = refusal("sqs-ordered:queue-1.fifo?groupWorker=3");
         assertTrue(misspelt.contains("groupWorker=3"), misspelt);

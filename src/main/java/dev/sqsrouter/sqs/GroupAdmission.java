@@ -1,0 +1,63 @@
+package dev.sqsrouter.sqs;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The back-pressure of one consumer: counts the groups in flight (received and not finished: running, or held for a
+ * retry in place) against the cap, and holds the receives while the cap is reached. A receive may take the count past
+ * the cap by one batch: the cap bounds when receives start, not what one receive returns.
+ */
+final class GroupAdmission {
+
+    private final int cap;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Object changed = new Object();
+
+    GroupAdmission(int cap) {
+        this.cap = cap;
+    }
+
+    /** Groups of a received batch are now in flight. */
+    void admitted(int groups) {
+        inFlight.addAndGet(groups);
+    }
+
+    /** A group has finished: one fewer in flight; a receive waiting for room may go on. */
+    void finished() {
+        if (inFlight.decrementAndGet() == cap - 1) {
+            synchronized (changed) {
+                changed.notifyAll();
+            }
+        }
+    }
+
+    /** Room for this many more groups before the cap (negative past it). */
+    int room() {
+        return cap - inFlight.get();
+    }
+
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    int cap() {
+        return cap;
+    }
+
+    /**
+     * Waits while the cap is reached and {@code mayGoOn} holds; returns true when there is room. Checks {@code mayGoOn}
+     * every second, so that a stop never waits for a group to finish.
+     */
+    boolean awaitRoom(BooleanSupplier mayGoOn) throws InterruptedException {
+        if (room() > 0) {
+            return true;
+        }
+        synchronized (changed) {
+            while (room() <= 0 && mayGoOn.getAsBoolean()) {
+                changed.wait(1000);
+            }
+        }
+        return room() > 0;
+    }
+}

@@ -2,7 +2,7 @@
 # Base images are pinned to a release tag so that a rebuild gets the same JDK; bump them deliberately.
 
 # --- build ------------------------------------------------------------------------------------------------------
-FROM maven:3.9.11-eclipse-temurin-17 AS build
+FROM maven:3.9.11-eclipse-temurin-25 AS build
 WORKDIR /build
 
 # dependencies first: this layer is reused until pom.xml changes
@@ -15,7 +15,7 @@ RUN mvn -B -q package -DskipTests \
  && mvn -B -q dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib
 
 # --- runtime ----------------------------------------------------------------------------------------------------
-FROM eclipse-temurin:17.0.16_8-jre-noble
+FROM eclipse-temurin:25.0.3_9-jre-noble
 
 # a fixed numeric id, so that orchestrators can check that the image does not run as root
 RUN groupadd --system --gid 10001 sqs-router \

@@ -25,17 +25,19 @@ public class RelayBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
-        if (!enabled) {
-            return;
-        }
         // every group in flight may hold one call: a smaller pool would queue calls behind it, unseen
         int connections = 0;
-        for (RelayTopology.Queue queue : Topology.of(camelContext).relay().relayed()) {
-            connections += Integer.parseInt(queue.parameters().getOrDefault(CAP_PARAMETER, String.valueOf(maxGroupsInFlight)));
+        if (enabled) {
+            for (RelayTopology.Queue queue : Topology.of(camelContext).relay().relayed()) {
+                connections += Integer.parseInt(queue.parameters().getOrDefault(CAP_PARAMETER, String.valueOf(maxGroupsInFlight)));
+            }
         }
         if (s3EventsEnabled) {
             // the audit processor's calls share the pool
             connections += s3EventsWorkers;
+        }
+        if (connections == 0) {
+            return;
         }
         HttpComponent http = camelContext.getComponent("http", HttpComponent.class);
         // queues may share one response server: each route may use the whole pool

@@ -16,7 +16,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 
 /**
- * A response server that answers at once ({"status_code":200}) and remembers what arrived, for order checks. It can be
+ * A response server that answers ({"status_code":200}) at once or after a set latency, without holding a thread while it
+ * waits, and remembers what arrived, for order checks, and how many calls it held at once. It can be
  * taken down for an outage, in one of two ways: it answers 503 to every call (and remembers none of them), or it stops
  * listening, so that connections are refused; {@link #up()} ends the outage on the same port.
  */
@@ -36,6 +37,9 @@ final class FastSink implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     private final Queue<String> arrivals = new ConcurrentLinkedQueue<>();
     private final AtomicLong unavailableAnswers = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger maxInFlight = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long latencyMs;
     private final int port;
     private volatile HttpServer server;
     private volatile boolean unavailable;
@@ -54,7 +58,16 @@ final class FastSink implements AutoCloseable {
                         return;
                     }
                     arrivals.add(body.toString());
-                    request.response().putHeader("Content-Type", "application/json").end(ANSWER);
+                    long latency = latencyMs;
+                    if (latency <= 0) {
+                        request.response().putHeader("Content-Type", "application/json").end(ANSWER);
+                        return;
+                    }
+                    maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    vertx.setTimer(latency, id -> {
+                        inFlight.decrementAndGet();
+                        request.response().putHeader("Content-Type", "application/json").end(ANSWER);
+                    });
                 }))
                 .listen(onPort, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
@@ -82,6 +95,21 @@ final class FastSink implements AutoCloseable {
         }
     }
 
+    /** From now on every call is answered after this many milliseconds (0: at once). */
+    void latency(long millis) {
+        latencyMs = millis;
+    }
+
+    /** Calls the sink holds now (with a latency set). */
+    int inFlight() {
+        return inFlight.get();
+    }
+
+    /** The most calls the sink held at once since the last {@link #reset()}. */
+    int maxInFlight() {
+        return maxInFlight.get();
+    }
+
     /** Calls answered 503 during outages since the last {@link #reset()}. */
     long unavailableAnswers() {
         return unavailableAnswers.get();
@@ -94,6 +122,7 @@ final class FastSink implements AutoCloseable {
     void reset() {
         arrivals.clear();
         unavailableAnswers.set(0);
+        maxInFlight.set(0);
     }
 
     /** Duplicates (a group and sequence seen again) and order violations (a sequence below one already seen). */

@@ -54,9 +54,23 @@ public final class RelayBenchmark {
     private RelayBenchmark() {
     }
 
-    record Scenario(String kind, int messages, int groups, int pollers, int outageSeconds) {
+    record Scenario(String kind, int messages, int groups, int pollers, int outageSeconds, int latencyMs) {
+        Scenario(String kind, int messages, int groups, int pollers, int outageSeconds) {
+            this(kind, messages, groups, pollers, outageSeconds, 0);
+        }
+
         boolean fifo() {
-            return "fifo".equals(kind) || recovery();
+            return "fifo".equals(kind) || recovery() || latency();
+        }
+
+        /** A response server with a real latency: the relay runs with the shipped defaults. */
+        boolean latency() {
+            return "latency".equals(kind);
+        }
+
+        /** What the work allows: groups / latency (each group moves one message per call). */
+        double workLimit() {
+            return latency() ? groups * 1000.0 / latencyMs : Double.POSITIVE_INFINITY;
         }
 
         boolean recovery() {
@@ -65,13 +79,24 @@ public final class RelayBenchmark {
 
         @Override
         public String toString() {
+            if (latency()) {
+                return "FIFO " + latencyMs + "ms N=" + messages + " G=" + groups;
+            }
             return fifo() ? "FIFO N=" + messages + " G=" + groups + " P=" + pollers
                     : "standard N=" + messages + " P=" + pollers;
         }
 
-        /** kind:messages:groups:pollers, or recovery[:messages[:groups[:pollers[:outageSeconds]]]]. */
+        /**
+         * kind:messages:groups:pollers, recovery[:messages[:groups[:pollers[:outageSeconds]]]], or
+         * latency:messages:groups:latencyMs[:loopThreads] (the loop's threads default to min(groups, 100)).
+         */
         static Scenario parse(String spec) {
             String[] p = spec.trim().split(":");
+            if ("latency".equals(p[0])) {
+                int groups = Integer.parseInt(p[2]);
+                int threads = p.length > 4 ? Integer.parseInt(p[4]) : Math.min(groups, 100);
+                return new Scenario(p[0], Integer.parseInt(p[1]), groups, threads, 0, Integer.parseInt(p[3]));
+            }
             if ("recovery".equals(p[0])) {
                 int[] values = {10_000, 50, 2, 180};
                 for (int i = 1; i < p.length && i <= values.length; i++) {
@@ -80,14 +105,25 @@ public final class RelayBenchmark {
                 return new Scenario(p[0], values[0], values[1], values[2], values[3]);
             }
             if (!"fifo".equals(p[0]) && !"standard".equals(p[0])) {
-                throw new IllegalArgumentException("unknown scenario kind " + p[0] + " (standard, fifo or recovery)");
+                throw new IllegalArgumentException("unknown scenario kind " + p[0] + " (standard, fifo, latency or recovery)");
             }
             return new Scenario(p[0], Integer.parseInt(p[1]), Integer.parseInt(p[2]), Integer.parseInt(p[3]), 0);
         }
     }
 
     record Result(String implementation, long deleted, double seconds, long p50Micros, long p99Micros, int duplicates,
-            int orderViolations) {
+            int orderViolations, double cpuMicrosPerMessage, double meanCallsInFlight, int maxCallsInFlight) {
+        Result(String implementation, long deleted, double seconds, long p50Micros, long p99Micros, int duplicates,
+                int orderViolations) {
+            this(implementation, deleted, seconds, p50Micros, p99Micros, duplicates, orderViolations, 0, 0, 0);
+        }
+
+        /** With the process CPU and the sink's calls in flight measured over the run. */
+        Result with(Measure measure) {
+            return new Result(implementation, deleted, seconds, p50Micros, p99Micros, duplicates, orderViolations,
+                    measure.cpuMicros() / (double) Math.max(1, deleted), measure.meanInFlight(), measure.maxInFlight());
+        }
+
         double rate() {
             return deleted / seconds;
         }
@@ -126,7 +162,8 @@ public final class RelayBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        String spec = System.getProperty("bench.scenarios", "standard:20000:0:10,fifo:10000:50:2,fifo:10000:1:2");
+        String spec = System.getProperty("bench.scenarios", "standard:20000:0:10,fifo:10000:50:2,fifo:10000:1:2,"
+                + "latency:3000:50:500,latency:10000:200:100,latency:10000:1000:100");
         FastSink.Outage outage = "refused".equalsIgnoreCase(System.getProperty("bench.recovery.outage", "unavailable"))
                 ? FastSink.Outage.REFUSED : FastSink.Outage.UNAVAILABLE;
         List<Scenario> scenarios = new ArrayList<>();
@@ -137,8 +174,9 @@ public final class RelayBenchmark {
         SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
         DynamoDbClient dynamoDb = AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint());
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("%-30s %-9s %7s %8s %9s %8s %8s %5s %6s %8s %9s", "scenario", "impl", "msgs", "secs", "msg/s",
-                "p50 ms", "p99 ms", "dup", "order", "vs loop", "of broker"));
+        lines.add(String.format("%-30s %-9s %7s %8s %9s %8s %8s %5s %6s %8s %9s %9s %8s %10s", "scenario", "impl", "msgs",
+                "secs", "msg/s", "p50 ms", "p99 ms", "dup", "order", "vs loop", "of broker", "of limit", "cpu us/m",
+                "in flight"));
         List<String> recoveryReports = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         try (FastSink sink = new FastSink()) {
@@ -159,28 +197,41 @@ public final class RelayBenchmark {
                     continue;
                 }
 
+                sink.latency(scenario.latencyMs());
                 fill(sqs, queueUrl, scenario);
                 sink.reset();
-                Result baseline = baseline(sqs, queueUrl, sink, scenario);
+                Measure measure = Measure.start(sink);
+                Result baseline = baseline(sqs, queueUrl, sink, scenario).with(measure.stop());
                 fill(sqs, queueUrl, scenario);
-                Result broker = brokerOnly(sqs, queueUrl, scenario);
+                measure = Measure.start(sink);
+                Result broker = brokerOnly(sqs, queueUrl, scenario).with(measure.stop());
                 fill(sqs, queueUrl, scenario);
                 sink.reset();
                 Result relay = relay(emulators, name, deadLetterName, null, sink, scenario);
+                double limit = Math.min(scenario.workLimit(), broker.rate());
                 for (Result r : List.of(baseline, broker, relay)) {
-                    lines.add(String.format("%-30s %-9s %7d %8.1f %9.0f %8.1f %8.1f %5s %6s %8s %9s", scenario, r.implementation(),
-                            r.deleted(), r.seconds(), r.rate(), r.p50Micros() / 1000.0, r.p99Micros() / 1000.0,
-                            r == broker ? "-" : Integer.toString(r.duplicates()),
+                    lines.add(String.format("%-30s %-9s %7d %8.1f %9.0f %8.1f %8.1f %5s %6s %8s %9s %9s %8.0f %10s", scenario,
+                            r.implementation(), r.deleted(), r.seconds(), r.rate(), r.p50Micros() / 1000.0,
+                            r.p99Micros() / 1000.0, r == broker ? "-" : Integer.toString(r.duplicates()),
                             r == broker || !scenario.fifo() ? "n/a" : Integer.toString(r.orderViolations()),
                             r == relay ? String.format("%.2fx", relay.rate() / baseline.rate()) : "",
-                            r == broker ? "" : String.format("%.0f%%", 100 * r.rate() / broker.rate())));
+                            r == broker ? "" : String.format("%.0f%%", 100 * r.rate() / broker.rate()),
+                            scenario.latency() && r != broker ? String.format("%.0f%%", 100 * r.rate() / limit) : "",
+                            r.cpuMicrosPerMessage(), r == broker || !scenario.latency() ? ""
+                                    : String.format("%.0f/%d", r.meanCallsInFlight(), r.maxCallsInFlight())));
                 }
-                System.out.println(String.join("\n", lines.subList(lines.size() - 3, lines.size())));
+                if (scenario.latency()) {
+                    lines.add(String.format("%-30s limit of the work: min(%d groups / %d ms = %.0f, broker %.0f) = %.0f msg/s",
+                            scenario, scenario.groups(), scenario.latencyMs(), scenario.workLimit(), broker.rate(), limit));
+                }
+                System.out.println(String.join("\n", lines.subList(lines.size() - (scenario.latency() ? 4 : 3), lines.size())));
             }
         }
         String header = "\nRelay benchmark, " + Runtime.getRuntime().availableProcessors() + " cores, ElasticMQ in process";
         if (lines.size() > 1) {
-            System.out.println(header + " (vs loop: relay / sdk-loop; of broker: share of the broker-only ceiling):\n"
+            System.out.println(header + " (vs loop: relay / sdk-loop; of broker: share of the broker-only ceiling;"
+                    + " of limit: share of min(groups / latency, broker); cpu us/m: process CPU per message during the drain,"
+                    + " broker and sink included, start-up excluded; in flight: the sink's calls held, mean/max):\n"
                     + String.join("\n", lines));
         }
         if (!recoveryReports.isEmpty()) {
@@ -309,7 +360,7 @@ public final class RelayBenchmark {
     private static Result brokerOnly(SqsClient sqs, String queueUrl, Scenario scenario) throws Exception {
         LatencyHistogram latency = new LatencyHistogram();
         long start = System.nanoTime();
-        SdkLoopBaseline.Drain drain = SdkLoopBaseline.brokerOnly(sqs, queueUrl, scenario.pollers(), WAIT_SECONDS,
+        SdkLoopBaseline.Drain drain = SdkLoopBaseline.brokerOnly(sqs, queueUrl, scenario.latency() ? 10 : scenario.pollers(), WAIT_SECONDS,
                 scenario.messages(), TIMEOUT_MILLIS, latency);
         long deleted = drain.deleted();
         double seconds = (drain.endNanos() - start) / 1e9;
@@ -324,6 +375,7 @@ public final class RelayBenchmark {
 
         /** Starts the route and waits until it has deleted the scenario's messages. */
         Result result(Scenario scenario, FastSink sink) throws Exception {
+            Measure measure = Measure.start(sink);
             long start = System.nanoTime();
             startRoute();
             Awaitility.await().atMost(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).pollInterval(5, TimeUnit.MILLISECONDS)
@@ -331,7 +383,7 @@ public final class RelayBenchmark {
             double seconds = (System.nanoTime() - start) / 1e9;
             int[] checks = sink.duplicatesAndOrderViolations();
             return new Result("relay", stats.deleted(), seconds, stats.latency().quantileMicros(0.5),
-                    stats.latency().quantileMicros(0.99), checks[0], checks[1]);
+                    stats.latency().quantileMicros(0.99), checks[0], checks[1]).with(measure.stop());
         }
 
         @Override
@@ -368,8 +420,11 @@ public final class RelayBenchmark {
                 Map.entry("relay.queues.queue-1.queue", queue),
                 Map.entry("relay.queues.queue-1.dead-letter-queue", deadLetterQueue),
                 Map.entry("relay.queues.queue-1.url", sink.url()),
-                Map.entry("relay.pollers", Integer.toString(scenario.pollers())),
                 Map.entry("relay.wait-time-seconds", Integer.toString(WAIT_SECONDS))));
+        if (!scenario.latency()) {
+            // the CPU-bound scenarios give the relay the loop's pollers; the latency ones run the shipped defaults
+            overrides.put("relay.pollers", Integer.toString(scenario.pollers()));
+        }
         if (failureTable != null) {
             overrides.put("failures.table", failureTable);
         }
@@ -385,6 +440,52 @@ public final class RelayBenchmark {
         } catch (RuntimeException e) {
             main.stop();
             throw e;
+        }
+    }
+
+    /** The process's CPU time and the sink's calls in flight (sampled every 10 ms) over one drain. */
+    static final class Measure {
+        private final long cpuAtStart = processCpuNanos();
+        private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicLong samples = new AtomicLong();
+        private final AtomicLong sum = new AtomicLong();
+        private final FastSink sink;
+        private long cpuMicros;
+
+        private Measure(FastSink sink) {
+            this.sink = sink;
+        }
+
+        static Measure start(FastSink sink) {
+            Measure measure = new Measure(sink);
+            measure.sampler.scheduleAtFixedRate(() -> {
+                measure.samples.incrementAndGet();
+                measure.sum.addAndGet(sink.inFlight());
+            }, 0, 10, TimeUnit.MILLISECONDS);
+            return measure;
+        }
+
+        Measure stop() {
+            sampler.shutdownNow();
+            cpuMicros = (processCpuNanos() - cpuAtStart) / 1000;
+            return this;
+        }
+
+        long cpuMicros() {
+            return cpuMicros;
+        }
+
+        double meanInFlight() {
+            return samples.get() == 0 ? 0 : sum.get() / (double) samples.get();
+        }
+
+        int maxInFlight() {
+            return sink.maxInFlight();
+        }
+
+        private static long processCpuNanos() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
         }
     }
 

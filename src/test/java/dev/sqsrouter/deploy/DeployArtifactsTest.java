@@ -192,8 +192,8 @@ class DeployArtifactsTest {
             assertPinned(image);
         }
         assertTrue(finalStage >= 0, "no FROM in " + DOCKERFILE);
-        assertTrue(images.get(images.size() - 1).startsWith("eclipse-temurin:17") && images.get(images.size() - 1).contains("jre"),
-                "the runtime stage runs on a Temurin 17 JRE: " + images);
+        assertTrue(images.get(images.size() - 1).startsWith("eclipse-temurin:25") && images.get(images.size() - 1).contains("jre"),
+                "the runtime stage runs on a Temurin 25 JRE: " + images);
 
         List<String> runtime = instructions.subList(finalStage, instructions.size());
         String user = runtime.stream().filter(i -> i.toUpperCase(Locale.ROOT).startsWith("USER "))
@@ -407,7 +407,7 @@ class DeployArtifactsTest {
         String tag = image.substring(colon + 1);
         assertNotEquals("latest", tag, DOCKERFILE + ": " + image + " is not pinned");
         Matcher version = VERSION.matcher(tag);
-        assertTrue(version.find(), DOCKERFILE + ": " + image + " floats; pin a release tag such as 17.0.16_8-jre-noble");
+        assertTrue(version.find(), DOCKERFILE + ": " + image + " floats; pin a release tag such as 25.0.3_9-jre-noble");
     }
 
     private static void assertBefore(List<String> instructions, String first, String second, String message) {

@@ -50,12 +50,16 @@ public final class SampleResponseServer implements AutoCloseable {
     private final Map<String, CountDownLatch> heldGroups = new ConcurrentHashMap<>();
     /** HTTP status forced for one message (group#transSeq), e.g. a poison 503. */
     private final Map<String, Integer> forcedForMessage = new ConcurrentHashMap<>();
+    /** Requests being handled now, and the most at once. */
+    private final AtomicInteger handling = new AtomicInteger();
+    private final AtomicInteger mostHandledAtOnce = new AtomicInteger();
 
     private SampleResponseServer(int port, Path log) throws IOException {
         this.log = log;
-        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.createContext("/", this::handle);
-        server.setExecutor(Executors.newFixedThreadPool(32));
+        // a thread per request, as a real server's many workers: a slow answer holds no other request back
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
@@ -143,7 +147,21 @@ public final class SampleResponseServer implements AutoCloseable {
         forcedForMessage.put(group + "#" + transSeq, status);
     }
 
+    /** The most requests this server was handling at once (received, not yet answered). */
+    public int mostHandledAtOnce() {
+        return mostHandledAtOnce.get();
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
+        mostHandledAtOnce.accumulateAndGet(handling.incrementAndGet(), Math::max);
+        try {
+            handleOne(exchange);
+        } finally {
+            handling.decrementAndGet();
+        }
+    }
+
+    private void handleOne(HttpExchange exchange) throws IOException {
         try (exchange) {
             if (!"POST".equals(exchange.getRequestMethod())) {
                 send(exchange, 405, "{\"detail\":\"Method Not Allowed\"}");

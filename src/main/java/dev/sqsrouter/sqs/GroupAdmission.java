@@ -1,6 +1,8 @@
 package dev.sqsrouter.sqs;
 
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -12,6 +14,9 @@ final class GroupAdmission {
 
     private final int cap;
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Groups finished so far: a receive waiting for one to finish compares it with what it saw. */
+    private final AtomicLong finishes = new AtomicLong();
+    private final AtomicInteger waiting = new AtomicInteger();
     private final Object changed = new Object();
 
     GroupAdmission(int cap) {
@@ -23,12 +28,39 @@ final class GroupAdmission {
         inFlight.addAndGet(groups);
     }
 
-    /** A group has finished: one fewer in flight; a receive waiting for room may go on. */
+    /** A group has finished: one fewer in flight; a receive waiting for room or for a finish may go on. */
     void finished() {
-        if (inFlight.decrementAndGet() == cap - 1) {
+        inFlight.decrementAndGet();
+        finishes.incrementAndGet();
+        if (waiting.get() > 0) {
             synchronized (changed) {
                 changed.notifyAll();
             }
+        }
+    }
+
+    /** Groups finished so far, for {@link #awaitFinish}. */
+    long finishes() {
+        return finishes.get();
+    }
+
+    /**
+     * Waits until a group finishes after {@code seen} ({@link #finishes()} read before), at most {@code millis}, while
+     * {@code mayGoOn} holds (checked every second).
+     */
+    void awaitFinish(long seen, long millis, BooleanSupplier mayGoOn) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        waiting.incrementAndGet();
+        try {
+            synchronized (changed) {
+                long left;
+                while (finishes.get() == seen && mayGoOn.getAsBoolean()
+                        && (left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())) > 0) {
+                    changed.wait(Math.min(1000, left));
+                }
+            }
+        } finally {
+            waiting.decrementAndGet();
         }
     }
 
@@ -53,10 +85,15 @@ final class GroupAdmission {
         if (room() > 0) {
             return true;
         }
-        synchronized (changed) {
-            while (room() <= 0 && mayGoOn.getAsBoolean()) {
-                changed.wait(1000);
+        waiting.incrementAndGet();
+        try {
+            synchronized (changed) {
+                while (room() <= 0 && mayGoOn.getAsBoolean()) {
+                    changed.wait(1000);
+                }
             }
+        } finally {
+            waiting.decrementAndGet();
         }
         return room() > 0;
     }

@@ -44,6 +44,10 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderedSqsConsumer.class);
     private static final int DEFAULT_VISIBILITY_SECONDS = 30;
+    /** Longest wait of a FIFO receive loop for one of its own groups to finish before it receives again. */
+    static final long BUSY_WAIT_MS = 1000;
+    /** Empty answers in a row that end an extra receive loop. */
+    static final int EMPTY_ANSWERS_TO_END = 3;
 
     private final OrderedOptions options;
     private final ConsumerStats stats;
@@ -51,6 +55,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     private final GroupAdmission admission;
     /** Receives under way: a stop waits for them before it stops the threads their groups run on. */
     private final AtomicInteger activeReceives = new AtomicInteger();
+    private final boolean fifo;
     private volatile GroupThreads threads;
     private volatile ScheduledExecutorService heartbeats;
     private SqsReceiver receiver;
@@ -66,6 +71,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         this.breaker = new ConsumerBreaker(options.getBreakerThreshold(),
                 TimeUnit.SECONDS.toMillis(options.getBreakerOpenSeconds()));
         this.admission = new GroupAdmission(options.getMaxGroupsInFlight());
+        this.fifo = endpoint.getConfiguration().getQueueName().endsWith(".fifo");
         stats.breakerState = breaker::state;
         stats.groupsInFlightCount = admission::inFlight;
     }
@@ -165,9 +171,31 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         if (!admission.awaitRoom(this::mayStart) || !mayStart()) {
             return 0;
         }
+        if (fifo && admission.inFlight() > 0) {
+            return receiveAroundOwnGroups();
+        }
         List<Message> messages = receive(waitSeconds());
         // SQS answered: the consumer is ready
         forceConsumerAsReady();
+        return dispatch(messages);
+    }
+
+    /**
+     * A FIFO receive while this consumer has groups in flight: at once, and when nothing came, a wait for one of its own
+     * groups to finish (at most {@link #BUSY_WAIT_MS}) instead of a long poll. The queue's messages are then mostly
+     * behind those groups, and nothing of them becomes receivable before one finishes; a long poll would wait as long,
+     * and on ElasticMQ it spins while it waits, taking the queue from the other receives. A new group a producer starts
+     * meanwhile is received at the next finish, or within {@link #BUSY_WAIT_MS}.
+     */
+    private int receiveAroundOwnGroups() throws Exception {
+        long seen = admission.finishes();
+        List<Message> messages = receive(0);
+        forceConsumerAsReady();
+        if (messages.isEmpty()) {
+            admission.awaitFinish(seen, Math.min(BUSY_WAIT_MS, TimeUnit.SECONDS.toMillis(Math.max(1, waitSeconds()))),
+                    this::mayStart);
+            return 0;
+        }
         return dispatch(messages);
     }
 
@@ -208,11 +236,18 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         }
     }
 
-    /** An extra receive loop: receives without waiting while answers bring messages and the cap leaves room. */
+    /**
+     * An extra receive loop: receives without waiting while answers bring messages and the cap leaves room; it ends
+     * after {@link #EMPTY_ANSWERS_TO_END} empty answers in a row (a receive that does not wait may come back empty while
+     * messages are there: SQS samples some of its servers, ElasticMQ tries one random group).
+     */
     private void receiveWhileBusy() {
         try {
+            int empty = 0;
             while (mayStart() && !breaker.isOpen() && scaling.mayGoOn(admission.room())) {
-                if (dispatch(receive(0)) == 0) {
+                if (dispatch(receive(0)) > 0) {
+                    empty = 0;
+                } else if (++empty >= EMPTY_ANSWERS_TO_END) {
                     return;
                 }
             }

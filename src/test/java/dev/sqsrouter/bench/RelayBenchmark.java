@@ -112,16 +112,19 @@ public final class RelayBenchmark {
     }
 
     record Result(String implementation, long deleted, double seconds, long p50Micros, long p99Micros, int duplicates,
-            int orderViolations, double cpuMicrosPerMessage, double meanCallsInFlight, int maxCallsInFlight) {
+            int orderViolations, double cpuMicrosPerMessage, double meanCallsInFlight, int maxCallsInFlight,
+            double cpuMicrosPerMessageWithoutBroker, long maxRssMb, long maxHeapMb) {
         Result(String implementation, long deleted, double seconds, long p50Micros, long p99Micros, int duplicates,
                 int orderViolations) {
-            this(implementation, deleted, seconds, p50Micros, p99Micros, duplicates, orderViolations, 0, 0, 0);
+            this(implementation, deleted, seconds, p50Micros, p99Micros, duplicates, orderViolations, 0, 0, 0, 0, 0, 0);
         }
 
         /** With the process CPU and the sink's calls in flight measured over the run. */
         Result with(Measure measure) {
             return new Result(implementation, deleted, seconds, p50Micros, p99Micros, duplicates, orderViolations,
-                    measure.cpuMicros() / (double) Math.max(1, deleted), measure.meanInFlight(), measure.maxInFlight());
+                    measure.cpuMicros() / (double) measure.measuredMessages(), measure.meanInFlight(), measure.maxInFlight(),
+                    measure.cpuMicrosWithoutBroker() / (double) measure.measuredMessages(), measure.maxRssMb(),
+                    measure.maxHeapMb());
         }
 
         double rate() {
@@ -163,7 +166,7 @@ public final class RelayBenchmark {
 
     public static void main(String[] args) throws Exception {
         String spec = System.getProperty("bench.scenarios", "standard:20000:0:10,fifo:10000:50:2,fifo:10000:1:2,"
-                + "latency:3000:50:500,latency:10000:200:100,latency:10000:1000:100");
+                + "latency:3000:50:500,latency:10000:200:100,latency:30000:1000:100");
         FastSink.Outage outage = "refused".equalsIgnoreCase(System.getProperty("bench.recovery.outage", "unavailable"))
                 ? FastSink.Outage.REFUSED : FastSink.Outage.UNAVAILABLE;
         List<Scenario> scenarios = new ArrayList<>();
@@ -174,9 +177,9 @@ public final class RelayBenchmark {
         SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
         DynamoDbClient dynamoDb = AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint());
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("%-30s %-9s %7s %8s %9s %8s %8s %5s %6s %8s %9s %9s %8s %10s", "scenario", "impl", "msgs",
-                "secs", "msg/s", "p50 ms", "p99 ms", "dup", "order", "vs loop", "of broker", "of limit", "cpu us/m",
-                "in flight"));
+        lines.add(String.format("%-30s %-9s %7s %8s %9s %8s %8s %5s %6s %8s %9s %9s %8s %8s %10s %7s %7s", "scenario", "impl",
+                "msgs", "secs", "msg/s", "p50 ms", "p99 ms", "dup", "order", "vs loop", "of broker", "of limit", "cpu us/m",
+                "-broker", "in flight", "rss MB", "heap MB"));
         List<String> recoveryReports = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         try (FastSink sink = new FastSink()) {
@@ -200,25 +203,26 @@ public final class RelayBenchmark {
                 sink.latency(scenario.latencyMs());
                 fill(sqs, queueUrl, scenario);
                 sink.reset();
-                Measure measure = Measure.start(sink);
+                Measure measure = Measure.start(sink, scenario.messages());
                 Result baseline = baseline(sqs, queueUrl, sink, scenario).with(measure.stop());
                 fill(sqs, queueUrl, scenario);
-                measure = Measure.start(sink);
+                measure = Measure.start(sink, scenario.messages());
                 Result broker = brokerOnly(sqs, queueUrl, scenario).with(measure.stop());
                 fill(sqs, queueUrl, scenario);
                 sink.reset();
                 Result relay = relay(emulators, name, deadLetterName, null, sink, scenario);
                 double limit = Math.min(scenario.workLimit(), broker.rate());
                 for (Result r : List.of(baseline, broker, relay)) {
-                    lines.add(String.format("%-30s %-9s %7d %8.1f %9.0f %8.1f %8.1f %5s %6s %8s %9s %9s %8.0f %10s", scenario,
+                    lines.add(String.format("%-30s %-9s %7d %8.1f %9.0f %8.1f %8.1f %5s %6s %8s %9s %9s %8.0f %8.0f %10s %7d %7d", scenario,
                             r.implementation(), r.deleted(), r.seconds(), r.rate(), r.p50Micros() / 1000.0,
                             r.p99Micros() / 1000.0, r == broker ? "-" : Integer.toString(r.duplicates()),
                             r == broker || !scenario.fifo() ? "n/a" : Integer.toString(r.orderViolations()),
                             r == relay ? String.format("%.2fx", relay.rate() / baseline.rate()) : "",
                             r == broker ? "" : String.format("%.0f%%", 100 * r.rate() / broker.rate()),
                             scenario.latency() && r != broker ? String.format("%.0f%%", 100 * r.rate() / limit) : "",
-                            r.cpuMicrosPerMessage(), r == broker || !scenario.latency() ? ""
-                                    : String.format("%.0f/%d", r.meanCallsInFlight(), r.maxCallsInFlight())));
+                            r.cpuMicrosPerMessage(), r.cpuMicrosPerMessageWithoutBroker(), r == broker || !scenario.latency() ? ""
+                                    : String.format("%.0f/%d", r.meanCallsInFlight(), r.maxCallsInFlight()),
+                            r.maxRssMb(), r.maxHeapMb()));
                 }
                 if (scenario.latency()) {
                     lines.add(String.format("%-30s limit of the work: min(%d groups / %d ms = %.0f, broker %.0f) = %.0f msg/s",
@@ -230,8 +234,9 @@ public final class RelayBenchmark {
         String header = "\nRelay benchmark, " + Runtime.getRuntime().availableProcessors() + " cores, ElasticMQ in process";
         if (lines.size() > 1) {
             System.out.println(header + " (vs loop: relay / sdk-loop; of broker: share of the broker-only ceiling;"
-                    + " of limit: share of min(groups / latency, broker); cpu us/m: process CPU per message during the drain,"
-                    + " broker and sink included, start-up excluded; in flight: the sink's calls held, mean/max):\n"
+                    + " of limit: share of min(groups / latency, broker); cpu us/m: process CPU per message over the second half"
+                    + " of the drain (start-up and warm-up excluded), broker and sink included; -broker: the same less ElasticMQ's threads; in flight: the sink's calls held, mean/max;"
+                    + " rss, heap: the benchmark JVM's most, broker and sink included):\n"
                     + String.join("\n", lines));
         }
         if (!recoveryReports.isEmpty()) {
@@ -375,7 +380,7 @@ public final class RelayBenchmark {
 
         /** Starts the route and waits until it has deleted the scenario's messages. */
         Result result(Scenario scenario, FastSink sink) throws Exception {
-            Measure measure = Measure.start(sink);
+            Measure measure = Measure.start(sink, scenario.messages());
             long start = System.nanoTime();
             startRoute();
             Awaitility.await().atMost(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).pollInterval(5, TimeUnit.MILLISECONDS)
@@ -446,33 +451,115 @@ public final class RelayBenchmark {
     /** The process's CPU time and the sink's calls in flight (sampled every 10 ms) over one drain. */
     static final class Measure {
         private final long cpuAtStart = processCpuNanos();
+        private final long brokerCpuAtStart = brokerCpuNanos();
+        private final AtomicLong maxRssKb = new AtomicLong();
+        private final AtomicLong maxHeapBytes = new AtomicLong();
         private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
         private final AtomicLong samples = new AtomicLong();
         private final AtomicLong sum = new AtomicLong();
         private final FastSink sink;
         private long cpuMicros;
 
-        private Measure(FastSink sink) {
+        /** The process's and the broker's CPU, and the sink's arrivals, when half the messages had arrived. */
+        private volatile long[] atHalf;
+        private final long expected;
+
+        private Measure(FastSink sink, long expected) {
             this.sink = sink;
+            this.expected = expected;
         }
 
-        static Measure start(FastSink sink) {
-            Measure measure = new Measure(sink);
+        static Measure start(FastSink sink, long expected) {
+            Measure measure = new Measure(sink, expected);
             measure.sampler.scheduleAtFixedRate(() -> {
                 measure.samples.incrementAndGet();
                 measure.sum.addAndGet(sink.inFlight());
+                int arrived = sink.arrived();
+                if (measure.atHalf == null && arrived >= measure.expected / 2) {
+                    measure.atHalf = new long[] {processCpuNanos(), brokerCpuNanos(), arrived};
+                }
+                if (measure.samples.get() % 10 == 0) {
+                    measure.maxRssKb.accumulateAndGet(rssKb(), Math::max);
+                    measure.maxHeapBytes.accumulateAndGet(java.lang.management.ManagementFactory.getMemoryMXBean()
+                            .getHeapMemoryUsage().getUsed(), Math::max);
+                }
             }, 0, 10, TimeUnit.MILLISECONDS);
             return measure;
         }
 
+        /**
+         * Ends the measure. The CPU per message is that of the run's second half where the sink saw it (from half the
+         * messages to the end): start-up, the first receives and the JIT's warm-up stay out, as in the difference of two
+         * run lengths. The broker-only run, which calls no sink, is measured whole.
+         */
         Measure stop() {
             sampler.shutdownNow();
-            cpuMicros = (processCpuNanos() - cpuAtStart) / 1000;
+            long[] half = atHalf;
+            long cpu = processCpuNanos();
+            long brokerCpu = brokerCpuNanos();
+            if (half != null && expected - half[2] > 0) {
+                perMessageDivisor = expected - half[2];
+                cpuMicros = (cpu - half[0]) / 1000;
+                brokerCpuMicros = (brokerCpu - half[1]) / 1000;
+            } else {
+                perMessageDivisor = expected;
+                cpuMicros = (cpu - cpuAtStart) / 1000;
+                brokerCpuMicros = (brokerCpu - brokerCpuAtStart) / 1000;
+            }
             return this;
         }
 
+        private long perMessageDivisor;
+
+        /** The messages the CPU figures cover. */
+        long measuredMessages() {
+            return Math.max(1, perMessageDivisor);
+        }
+
+        private long brokerCpuMicros;
+
         long cpuMicros() {
             return cpuMicros;
+        }
+
+        /** The process's CPU less ElasticMQ's threads': the contender, the sink, the JIT and the GC. */
+        long cpuMicrosWithoutBroker() {
+            return cpuMicros - brokerCpuMicros;
+        }
+
+        long maxRssMb() {
+            return maxRssKb.get() / 1024;
+        }
+
+        long maxHeapMb() {
+            return maxHeapBytes.get() >> 20;
+        }
+
+        /** CPU of ElasticMQ's dispatcher threads, which live as long as the JVM (its long polls on a FIFO queue whose
+         * groups are all in flight spin; that cost is the emulator's, not the consumer's). */
+        private static long brokerCpuNanos() {
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long sum = 0;
+            for (java.lang.management.ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info != null && info.getThreadName().startsWith("elasticmq")) {
+                    long cpu = threads.getThreadCpuTime(info.getThreadId());
+                    sum += Math.max(0, cpu);
+                }
+            }
+            return sum;
+        }
+
+        private static long rssKb() {
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                    }
+                }
+            } catch (java.io.IOException | NumberFormatException e) {
+                return 0;
+            }
+            return 0;
         }
 
         double meanInFlight() {

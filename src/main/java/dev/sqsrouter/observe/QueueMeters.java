@@ -83,6 +83,9 @@ final class QueueMeters {
                 .description("Times the consumer's breaker opened").register(registry);
         Gauge.builder("sqsrouter.messages.in.flight", stats, ConsumerStats::inFlight).tags(tags)
                 .description("Messages received and neither deleted nor given back yet").register(registry);
+        Gauge.builder("sqsrouter.groups.in.flight", stats, ConsumerStats::groupsInFlight).tags(tags)
+                .description("Message groups in flight (running, or held for a retry in place), capped by"
+                        + " max-groups-in-flight; on a standard queue, messages").register(registry);
         Gauge.builder("sqsrouter.breaker.state", stats, s -> breakerState(s.breakerState())).tags(tags)
                 .description("The consumer's breaker: 0 closed, 1 half-open, 2 open (not receiving)").register(registry);
     }

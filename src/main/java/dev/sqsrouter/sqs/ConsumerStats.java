@@ -20,6 +20,10 @@ public final class ConsumerStats {
     final LongAdder breakerOpenings = new LongAdder();
     /** Messages whose visibility timeout was extended while their batch ran (one per message and extension). */
     final LongAdder visibilityExtensions = new LongAdder();
+    /** ReceiveMessage calls, those that came back empty, and the extra receive loops started. */
+    final LongAdder receives = new LongAdder();
+    final LongAdder emptyReceives = new LongAdder();
+    final LongAdder extraReceiveLoops = new LongAdder();
     /** The state of the running consumer's breaker (CLOSED, OPEN, HALF_OPEN). */
     volatile Supplier<String> breakerState = () -> "CLOSED";
     /** The messages the running consumer keeps in flight (its heartbeat's), read by observers only. */
@@ -105,6 +109,10 @@ public final class ConsumerStats {
         map.put("breaker", breakerState());
         map.put("breakerOpenings", breakerOpenings.sum());
         map.put("visibilityExtensions", visibilityExtensions());
+        map.put("receives", receives.sum());
+        map.put("emptyReceives", emptyReceives.sum());
+        map.put("extraReceiveLoops", extraReceiveLoops.sum());
+        map.put("groupsInFlight", groupsInFlight());
         map.put("latencyP50Micros", latency.quantileMicros(0.50));
         map.put("latencyP99Micros", latency.quantileMicros(0.99));
         return map;

@@ -21,12 +21,10 @@ import org.slf4j.LoggerFactory;
  * group with its batch's {@link BatchAcknowledgement} as soon as it is done.
  * <p>
  * A message whose exchange fails (the route's failure policy left an exception: a transient failure) stops its group:
- * its followers are not started, and while the {@link MessageAcknowledgement} holds messages in flight the head is
- * retried in place with capped exponential backoff, what the group finished before it being acknowledged meanwhile.
- * Past {@code maxHoldSeconds}, without a heartbeat, or when the consumer stops, the head and its followers go back to
- * SQS untried instead. A head that failed {@code poisonAttempts} times while other messages of the consumer succeeded
- * (so the target is not down for everyone) gets one last attempt with {@link OrderedSqsConsumer#LAST_ATTEMPT} set, on
- * which the failure policy parks it instead of failing. Every attempt feeds the consumer's breaker.
+ * its followers are not started. The {@link RetryPolicy} decides what follows: the head retried in place after a
+ * backoff, what the group finished before it being acknowledged meanwhile, or the head and its followers given back to
+ * SQS untried; on a head's last attempt {@link OrderedSqsConsumer#LAST_ATTEMPT} is set, and the failure policy parks it
+ * instead of failing. Every attempt feeds the consumer's breaker.
  */
 final class OrderedGroupRunner {
 
@@ -58,7 +56,7 @@ final class OrderedGroupRunner {
     private final MessageAcknowledgement acknowledgement;
     private final Processor processor;
     private final Host host;
-    private final long maxHoldMillis;
+    private final RetryPolicy retries;
     private final int visibilitySeconds;
     /** Successful messages so far: a failure counts towards poison only if others succeeded since the previous one. */
     private final AtomicLong successes = new AtomicLong();
@@ -74,7 +72,7 @@ final class OrderedGroupRunner {
         this.acknowledgement = acknowledgement;
         this.processor = processor;
         this.host = host;
-        this.maxHoldMillis = options.maxHoldMillis(visibilitySeconds);
+        this.retries = new RetryPolicy(options, visibilitySeconds);
     }
 
     /** The run of one group of a batch received at {@code receivedAt} (System.nanoTime), to hand to a group worker. */
@@ -130,10 +128,7 @@ final class OrderedGroupRunner {
         private int next;
         // the head's attempts in this delivery
         private Map<String, Object> headHeaders;
-        private int failedAttempts;
-        private int poisonFailures;
-        private long successMark;
-        private boolean lastAttempt;
+        private RetryPolicy.Head head = retries.head();
 
         GroupRun(MessageGroup group, BatchAcknowledgement batch, long receivedAt) {
             this.exchanges = group.exchanges();
@@ -197,9 +192,9 @@ final class OrderedGroupRunner {
         /** The exchange for the head's next attempt: the received one first, then a fresh copy of it. */
         private Exchange attempt() {
             Exchange received = exchanges.get(next);
-            if (failedAttempts == 0) {
+            if (head.failedAttempts() == 0) {
                 headHeaders = new HashMap<>(received.getMessage().getHeaders());
-                successMark = successes.get();
+                head.started(successes.get());
                 received.setProperty(OrderedSqsConsumer.ATTEMPT, 1);
                 return received;
             }
@@ -207,8 +202,8 @@ final class OrderedGroupRunner {
             retry.getMessage().setBody(messages.get(next).body());
             retry.getMessage().setHeaders(new HashMap<>(headHeaders));
             retry.setProperty(SqsMessage.PROPERTY, messages.get(next));
-            retry.setProperty(OrderedSqsConsumer.ATTEMPT, failedAttempts + 1);
-            if (lastAttempt) {
+            retry.setProperty(OrderedSqsConsumer.ATTEMPT, head.failedAttempts() + 1);
+            if (head.lastAttempt()) {
                 retry.setProperty(OrderedSqsConsumer.LAST_ATTEMPT, true);
             }
             return retry;
@@ -219,37 +214,29 @@ final class OrderedGroupRunner {
          * followers back to SQS and returns true (held too long, no heartbeat to hold with, or stopping).
          */
         private boolean hold(Exchange failed) {
-            SqsMessage head = messages.get(next);
-            failedAttempts++;
-            long now = successes.get();
-            if (now > successMark) {
-                poisonFailures++;
-            }
-            successMark = now;
+            SqsMessage message = messages.get(next);
             long heldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedAt);
-            boolean holding = acknowledgement.holdsInFlight();
-            if (!holding || !host.mayStart() || heldMillis >= maxHoldMillis) {
-                if (holding && host.mayStart()) {
+            RetryPolicy.Decision decision = head.failed(successes.get(), heldMillis, acknowledgement.holdsInFlight(),
+                    host.mayStart());
+            if (!decision.retry()) {
+                if (decision.heldTooLong()) {
                     LOG.warn("{}: message {} (group {}) failed for {} s, longer than maxHoldSeconds; it goes back to SQS",
-                            head.queue(), head.messageId(), head.groupId(), heldMillis / 1000);
+                            message.queue(), message.messageId(), message.groupId(), RetryPolicy.seconds(heldMillis));
                 }
-                int seconds = host.mayStart() ? Math.max(0, options.getFailedVisibilityTimeout()) : 0;
                 stats.kept.increment();
                 stats.released.add(messages.size() - next - 1);
-                acknowledgement.giveBack(messages.subList(next, messages.size()), seconds);
+                acknowledgement.giveBack(messages.subList(next, messages.size()), decision.giveBackSeconds());
                 return true;
             }
-            if (options.getPoisonAttempts() > 0 && poisonFailures >= options.getPoisonAttempts()) {
-                lastAttempt = true;
-            }
-            long delay = options.retryDelayMs(failedAttempts);
+            long delay = decision.delayMs();
+            int failedAttempts = head.failedAttempts();
             if (Integer.bitCount(failedAttempts) == 1) {
                 // attempts 1, 2, 4, 8, ...: an outage of hours logs a few lines per message, not one per retry
                 LOG.warn("{}: message {} (group {}, attempt {}) failed, its group waits; trying again in {} ms: {}",
-                        head.queue(), head.messageId(), head.groupId(), failedAttempts, delay,
+                        message.queue(), message.messageId(), message.groupId(), failedAttempts, delay,
                         String.valueOf(failed.getException()));
             }
-            LOG.debug("{}: failure of message {}", head.queue(), head.messageId(), failed.getException());
+            LOG.debug("{}: failure of message {}", message.queue(), message.messageId(), failed.getException());
             stats.retried.increment();
             // what the group finished before its head failed is acknowledged now, and the poller may go on
             settle();
@@ -280,9 +267,7 @@ final class OrderedGroupRunner {
 
         private void resetHead() {
             headHeaders = null;
-            failedAttempts = 0;
-            poisonFailures = 0;
-            lastAttempt = false;
+            head = retries.head();
         }
 
         private boolean outOfTime() {
@@ -302,17 +287,21 @@ final class OrderedGroupRunner {
 
         /** The group is over: its successes are deleted (with the batch's, if the batch still runs). */
         private void finish() {
-            if (inFlight) {
-                inFlight = false;
-                host.groupFinished();
-            }
-            if (settled) {
-                if (!done.isEmpty()) {
-                    acknowledgement.delete(List.copyOf(done), receivedAt);
-                    done.clear();
+            try {
+                if (settled) {
+                    if (!done.isEmpty()) {
+                        acknowledgement.delete(List.copyOf(done), receivedAt);
+                        done.clear();
+                    }
+                } else {
+                    settle();
                 }
-            } else {
-                settle();
+            } finally {
+                // counted out after its deletes: a FIFO receive waiting for it then finds the group's next messages
+                if (inFlight) {
+                    inFlight = false;
+                    host.groupFinished();
+                }
             }
         }
     }

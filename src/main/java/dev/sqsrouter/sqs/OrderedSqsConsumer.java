@@ -78,6 +78,9 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
 
     @Override
     protected void doStart() throws Exception {
+        // a stop before this start told the consumer to complete only the current task: a new start runs again. (aws2-sqs
+        // clears it at every poll, but here the receive loops go on during a stop and must keep seeing it)
+        shutdownRunningTask = null;
         String queue = getConfiguration().getQueueName();
         var executors = getEndpoint().getCamelContext().getExecutorServiceManager();
         threads = new GroupThreads(this, queue, executors);
@@ -160,8 +163,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
 
     @Override
     protected int poll() throws Exception {
-        // aws2-sqs's poll resets these per poll; this one does not run it
-        shutdownRunningTask = null;
+        // no exchange waits in a poll of its own: each batch is handed over at once
         pendingExchanges = 0;
         if (breaker.isOpen()) {
             breaker.awaitClosed(this::mayStart);
@@ -203,7 +205,12 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     private List<Message> receive(int waitSeconds) {
         activeReceives.incrementAndGet();
         try {
-            return receiver.receive(waitSeconds);
+            List<Message> messages = receiver.receive(waitSeconds);
+            stats.receives.increment();
+            if (messages.isEmpty()) {
+                stats.emptyReceives.increment();
+            }
+            return messages;
         } finally {
             receiveEnded();
         }
@@ -220,6 +227,7 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             GroupThreads current = threads;
             // the queue has messages for more groups: one more receive keeps them busy (it ends at its first empty answer)
             if (current != null && mayStart() && scaling.startAnother(admission.room())) {
+                stats.extraReceiveLoops.increment();
                 current.execute(this::receiveWhileBusy);
             }
             return count;
@@ -238,8 +246,9 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
 
     /**
      * An extra receive loop: receives without waiting while answers bring messages and the cap leaves room; it ends
-     * after {@link #EMPTY_ANSWERS_TO_END} empty answers in a row (a receive that does not wait may come back empty while
-     * messages are there: SQS samples some of its servers, ElasticMQ tries one random group).
+     * after {@link #EMPTY_ANSWERS_TO_END} empty answers in a row. A receive that does not wait may come back empty while
+     * messages are there (SQS asks only some of its servers, ElasticMQ one group), hence more than one; and one that
+     * waits returns at its first message, often alone (ElasticMQ), where one that does not wait fills its ten.
      */
     private void receiveWhileBusy() {
         try {

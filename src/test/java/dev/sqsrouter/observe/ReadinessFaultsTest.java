@@ -66,6 +66,7 @@ class ReadinessFaultsTest extends ManagementPortTestSupport {
         PrometheusText metrics = scrape();
         assertEquals(1, metrics.value("sqsrouter_breaker_openings_total", "flow", "relay", "queue", "queue-2"));
         assertEquals(1, metrics.value("sqsrouter_messages_in_flight", "flow", "relay", "queue", "queue-2"));
+        assertEquals(1, metrics.value("sqsrouter_groups_in_flight", "flow", "relay", "queue", "queue-2"), "its group is held for a retry");
         assertTrue(metrics.value("sqsrouter_messages_retried_total", "flow", "relay", "queue", "queue-2") >= 2);
         assertEquals(0, metrics.value("sqsrouter_breaker_state", "flow", "relay", "queue", "queue-1"));
 

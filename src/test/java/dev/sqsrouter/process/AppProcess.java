@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * JVM of its own, from the project directory (where routes/ is), configured with system properties. Its output goes
  * to a log file under target/it-logs.
  */
-final class AppProcess implements AutoCloseable {
+public final class AppProcess implements AutoCloseable {
 
-    static final Path JAR = Path.of("target", "sqs-router.jar").toAbsolutePath();
+    public static final Path JAR = Path.of("target", "sqs-router.jar").toAbsolutePath();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String name;
@@ -44,6 +44,11 @@ final class AppProcess implements AutoCloseable {
 
     /** Starts the jar with these system properties (camel.server.port, ingress.api-keys and admin.api-keys among them). */
     static AppProcess start(String name, Map<String, String> properties) throws IOException {
+        return start(name, properties, List.of("-Xmx384m"));
+    }
+
+    /** Starts the jar with these JVM options and system properties. */
+    public static AppProcess start(String name, Map<String, String> properties, List<String> jvmOptions) throws IOException {
         if (!Files.isRegularFile(JAR)) {
             throw new IllegalStateException(JAR + " is missing: these tests run after the package phase (mvn -B verify)");
         }
@@ -51,7 +56,7 @@ final class AppProcess implements AutoCloseable {
         Path log = logs.resolve(name + ".log");
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-Xmx384m");
+        command.addAll(jvmOptions);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
         command.add(JAR.toString());
@@ -66,7 +71,7 @@ final class AppProcess implements AutoCloseable {
      * Waits until the management port's readiness answers 200 (every route started, SQS and DynamoDB answered); fails
      * at once if the process ends.
      */
-    AppProcess awaitReady() {
+    public AppProcess awaitReady() {
         await(name + " ready").atMost(90, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200)).until(() -> {
             if (!process.isAlive()) {
                 throw new AssertionError(name + " ended with " + process.exitValue() + " before it was ready:\n" + log());
@@ -82,8 +87,38 @@ final class AppProcess implements AutoCloseable {
         return this;
     }
 
+    /** The process id, for /proc readings. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The resident set size now, in MiB (from /proc/PID/status; 0 once the process has ended). */
+    public long rssMb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException ended) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** The process's CPU time so far, in milliseconds (utime + stime of /proc/PID/stat; clock ticks of 10 ms). */
+    public long cpuMillis() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        } catch (IOException | RuntimeException ended) {
+            return 0;
+        }
+    }
+
     /** SIGTERM, as systemd or docker stop sends it (Process.destroy on Linux). */
-    void terminate() {
+    public void terminate() {
         process.destroy();
     }
 
@@ -93,7 +128,7 @@ final class AppProcess implements AutoCloseable {
     }
 
     /** Waits for the process to end; true if it did within the time. */
-    boolean awaitExit(Duration atMost) throws InterruptedException {
+    public boolean awaitExit(Duration atMost) throws InterruptedException {
         return process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -105,7 +140,7 @@ final class AppProcess implements AutoCloseable {
         return process.exitValue();
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {

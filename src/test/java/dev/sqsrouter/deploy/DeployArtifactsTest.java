@@ -152,6 +152,11 @@ class DeployArtifactsTest {
         for (String environment : service.getOrDefault("Environment", List.of())) {
             assertFalse(environment.contains("INGRESS_API_KEYS"), "API keys belong in the EnvironmentFile, never in the unit");
         }
+        // the class data archive that halves the start-up lives where the unit lets the service write it
+        String javaOptions = String.join(" ", service.getOrDefault("Environment", List.of()));
+        assertTrue(javaOptions.contains("-XX:SharedArchiveFile=/var/cache/" + single(service, "CacheDirectory") + "/"),
+                "JAVA_OPTS writes its class data archive under the CacheDirectory: " + javaOptions);
+        assertTrue(javaOptions.contains("-XX:+AutoCreateSharedArchive") && javaOptions.contains("-XX:+UseSerialGC"), javaOptions);
         assertEquals("multi-user.target", single(unit.getOrDefault("Install", Map.of()), "WantedBy"), "WantedBy");
     }
 

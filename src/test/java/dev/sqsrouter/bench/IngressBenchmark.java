@@ -6,7 +6,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,7 +34,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class IngressBenchmark {
 
-    private static final String KEY = "bench";
+    static final String KEY = "bench";
 
     private IngressBenchmark() {
     }
@@ -62,24 +61,10 @@ public final class IngressBenchmark {
         provisioner.failureTable(prefix + "-failures");
         List<Run> runs = new ArrayList<>();
         try (FastSink sink = new FastSink()) {
-            Map<String, String> p = new LinkedHashMap<>();
-            p.put("aws.region", "us-east-1");
-            p.put("aws.credentials", "sandbox");
-            p.put("aws.endpoint.sqs", emulators.sqsEndpoint());
-            p.put("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
-            p.put("camel.server.host", "127.0.0.1");
-            int port = Emulators.freePort();
-            p.put("camel.server.port", Integer.toString(port));
-            p.put("camel.management.port", Integer.toString(Emulators.freePort()));
-            p.put("ingress.api-keys", KEY);
-            p.put("admin.api-keys", "bench-admin");
-            p.put("failures.table", prefix + "-failures");
-            p.put("relay.queues.queue-1.queue", queue);
-            p.put("relay.queues.queue-1.dead-letter-queue", prefix + "-orders-dlq.fifo");
-            p.put("relay.queues.queue-1.url", sink.url());
-            p.put("relay.queues.queue-2.ingress-only", "true");
-            p.put("s3events.enabled", "false");
-            try (AppProcess app = AppProcess.start("ingress-bench", p, JarBenchmark.UNIT_JVM_OPTIONS)) {
+            Map<String, String> p = JarBenchmark.properties(emulators, queue, prefix + "-orders-dlq.fifo",
+                    prefix + "-failures", sink.url());
+            int port = Integer.parseInt(p.get("camel.server.port"));
+            try (AppProcess app = AppProcess.start("ingress-bench", p, JarBenchmark.jvmOptions())) {
                 app.awaitReady();
                 URI ingress = URI.create("http://127.0.0.1:" + port + "/queue-1");
                 // warm-up: both paths, not measured

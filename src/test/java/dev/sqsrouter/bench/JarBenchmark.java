@@ -51,11 +51,7 @@ public final class JarBenchmark {
     public static void main(String[] args) throws Exception {
         int messages = Integer.getInteger("bench.jar.messages", 10_000);
         int groups = Integer.getInteger("bench.jar.groups", 50);
-        List<String> jvm = new ArrayList<>(UNIT_JVM_OPTIONS);
-        String extra = System.getProperty("bench.jar.jvm", "");
-        if (!extra.isBlank()) {
-            jvm.addAll(List.of(extra.trim().split("\\s+")));
-        }
+        List<String> jvm = jvmOptions();
         Emulators emulators = Emulators.shared();
         SqsClient sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
         DynamoDbClient dynamoDb = AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint());
@@ -140,6 +136,16 @@ public final class JarBenchmark {
         System.exit(0);
     }
 
+    /** The unit's JVM options and those of -Dbench.jar.jvm (a profiler's, say), for the jar's process. */
+    static List<String> jvmOptions() {
+        List<String> jvm = new ArrayList<>(UNIT_JVM_OPTIONS);
+        String extra = System.getProperty("bench.jar.jvm", "");
+        if (!extra.isBlank()) {
+            jvm.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        return jvm;
+    }
+
     private static void stop(AppProcess app) throws InterruptedException {
         app.terminate();
         if (!app.awaitExit(Duration.ofSeconds(60))) {
@@ -148,7 +154,7 @@ public final class JarBenchmark {
     }
 
     /** The shipped configuration, the emulators' endpoints, one relayed queue, no S3 events. */
-    private static Map<String, String> properties(Emulators emulators, String queue, String deadLetterQueue, String table,
+    static Map<String, String> properties(Emulators emulators, String queue, String deadLetterQueue, String table,
             String target) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("aws.region", "us-east-1");
@@ -160,7 +166,7 @@ public final class JarBenchmark {
         p.put("camel.server.host", "127.0.0.1");
         p.put("camel.server.port", Integer.toString(Emulators.freePort()));
         p.put("camel.management.port", Integer.toString(Emulators.freePort()));
-        p.put("ingress.api-keys", "bench");
+        p.put("ingress.api-keys", IngressBenchmark.KEY);
         p.put("admin.api-keys", "bench-admin");
         p.put("failures.table", table);
         p.put("relay.queues.queue-1.queue", queue);

@@ -176,10 +176,15 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         if (fifo && admission.inFlight() > 0) {
             return receiveAroundOwnGroups();
         }
-        List<Message> messages = receive(waitSeconds());
-        // SQS answered: the consumer is ready
-        forceConsumerAsReady();
-        return dispatch(messages);
+        activeReceives.incrementAndGet();
+        try {
+            List<Message> messages = receive(waitSeconds());
+            // SQS answered: the consumer is ready
+            forceConsumerAsReady();
+            return dispatch(messages);
+        } finally {
+            receiveEnded();
+        }
     }
 
     /**
@@ -191,29 +196,33 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
      */
     private int receiveAroundOwnGroups() throws Exception {
         long seen = admission.finishes();
-        List<Message> messages = receive(0);
-        forceConsumerAsReady();
-        if (messages.isEmpty()) {
-            admission.awaitFinish(seen, Math.min(BUSY_WAIT_MS, TimeUnit.SECONDS.toMillis(Math.max(1, waitSeconds()))),
-                    this::mayStart);
-            return 0;
-        }
-        return dispatch(messages);
-    }
-
-    /** One receive, counted while under way so that a stop waits for its batch to be handed over. */
-    private List<Message> receive(int waitSeconds) {
         activeReceives.incrementAndGet();
         try {
-            List<Message> messages = receiver.receive(waitSeconds);
-            stats.receives.increment();
-            if (messages.isEmpty()) {
-                stats.emptyReceives.increment();
+            List<Message> messages = receive(0);
+            forceConsumerAsReady();
+            if (!messages.isEmpty()) {
+                return dispatch(messages);
             }
-            return messages;
         } finally {
             receiveEnded();
         }
+        // outside the receive: a stop does not wait for this wait, which sees it within a second
+        admission.awaitFinish(seen, Math.min(BUSY_WAIT_MS, TimeUnit.SECONDS.toMillis(Math.max(1, waitSeconds()))),
+                this::mayStart);
+        return 0;
+    }
+
+    /**
+     * One ReceiveMessage call. The caller counts it in {@link #activeReceives} together with the hand-over of what it
+     * brought ({@link #dispatch}), so that a stop waits for both: between them the messages are in no group yet.
+     */
+    private List<Message> receive(int waitSeconds) {
+        List<Message> messages = receiver.receive(waitSeconds);
+        stats.receives.increment();
+        if (messages.isEmpty()) {
+            stats.emptyReceives.increment();
+        }
+        return messages;
     }
 
     /** Hands the received messages to their groups' threads; while receives return messages, starts another. */
@@ -221,19 +230,14 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         if (messages.isEmpty()) {
             return 0;
         }
-        activeReceives.incrementAndGet();
-        try {
-            int count = processBatch(new ArrayDeque<Object>(createExchanges(messages)));
-            GroupThreads current = threads;
-            // the queue has messages for more groups: one more receive keeps them busy (it ends at its first empty answer)
-            if (current != null && mayStart() && scaling.startAnother(admission.room())) {
-                stats.extraReceiveLoops.increment();
-                current.execute(this::receiveWhileBusy);
-            }
-            return count;
-        } finally {
-            receiveEnded();
+        int count = processBatch(new ArrayDeque<Object>(createExchanges(messages)));
+        GroupThreads current = threads;
+        // the queue has messages for more groups: one more receive keeps them busy (it ends after empty answers)
+        if (current != null && mayStart() && scaling.startAnother(admission.room())) {
+            stats.extraReceiveLoops.increment();
+            current.execute(this::receiveWhileBusy);
         }
+        return count;
     }
 
     private void receiveEnded() {
@@ -254,7 +258,14 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         try {
             int empty = 0;
             while (mayStart() && !breaker.isOpen() && scaling.mayGoOn(admission.room())) {
-                if (dispatch(receive(0)) > 0) {
+                int received;
+                activeReceives.incrementAndGet();
+                try {
+                    received = dispatch(receive(0));
+                } finally {
+                    receiveEnded();
+                }
+                if (received > 0) {
                     empty = 0;
                 } else if (++empty >= EMPTY_ANSWERS_TO_END) {
                     return;

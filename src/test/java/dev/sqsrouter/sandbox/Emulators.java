@@ -3,7 +3,9 @@ package dev.sqsrouter.sandbox;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
@@ -23,6 +25,11 @@ import software.amazon.awssdk.services.sns.SnsClient;
 public final class Emulators implements AutoCloseable {
 
     private static Emulators shared;
+
+    /** A forked test JVM's own ports: 1,000 from 20,000 + 1,000 x its fork number, below the ephemeral range. */
+    private static final int FORK_PORTS_BASE = 20_000;
+    private static final int FORK_PORTS = 1_000;
+    private static final AtomicInteger NEXT_FORK_PORT = new AtomicInteger();
 
     private final SQSRestServer sqs;
     private final DynamoDBProxyServer dynamoDb;
@@ -118,12 +125,38 @@ public final class Emulators implements AutoCloseable {
         }
     }
 
+    /**
+     * A port that is free now, for a server the caller starts next. In a forked test JVM (surefire's and failsafe's
+     * {@code fork.number}) the ports come in turn from a range of that fork's own, below the kernel's ephemeral
+     * range: a port found free and closed here cannot then be taken by another fork (or by a client connection)
+     * before the caller binds it. Elsewhere any free port.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        String fork = System.getProperty("fork.number", "");
+        if (!fork.matches("\\d+")) {
+            return bindable(0);
+        }
+        int first = FORK_PORTS_BASE + (Integer.parseInt(fork) % 8) * FORK_PORTS;
+        for (int tried = 0; tried < FORK_PORTS; tried++) {
+            int port = first + Math.floorMod(NEXT_FORK_PORT.getAndIncrement(), FORK_PORTS);
+            if (bindable(port) > 0) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port in " + first + "-" + (first + FORK_PORTS - 1));
+    }
+
+    /** The port bound (0 = any free one), or -1 if it is taken. */
+    private static int bindable(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new IllegalStateException("no free port", e);
+            if (port == 0) {
+                throw new IllegalStateException("no free port", e);
+            }
+            return -1;
         }
     }
 

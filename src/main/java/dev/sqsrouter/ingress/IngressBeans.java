@@ -14,6 +14,8 @@ public class IngressBeans implements CamelConfiguration {
     private long maxMessageBytes;
     @PropertyInject(value = "camel.server.max-body-size", defaultValue = "0")
     private long maxBodySize;
+    @PropertyInject(value = "ingress.batches-in-flight", defaultValue = "" + IngressSender.DEFAULT_BATCHES_IN_FLIGHT)
+    private int batchesInFlight;
 
     @BindToRegistry("ingressGate")
     public IngressGate ingressGate(CamelContext camelContext) {
@@ -29,7 +31,11 @@ public class IngressBeans implements CamelConfiguration {
 
     @BindToRegistry("ingressSender")
     public IngressSender ingressSender(SqsClient sqsClient) {
-        return new IngressSender(sqsClient);
+        if (batchesInFlight < 1) {
+            throw new IllegalArgumentException("ingress.batches-in-flight=" + batchesInFlight + ": at least 1 SendMessageBatch"
+                    + " call per queue must be allowed");
+        }
+        return new IngressSender(sqsClient, batchesInFlight);
     }
 
     @BindToRegistry("ingressAnswer")

@@ -10,12 +10,14 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
-import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 
 /**
- * Sends an accepted request to its FIFO queue with the SDK client. Camel's aws2-sqs producer is not used because it
- * does not return the SequenceNumber that the API Gateway answer carries. The only message attribute ever set is
+ * Sends an accepted request to its queue with the SDK client, through the queue's {@link QueueBatchSender}: requests
+ * that arrive while {@value #DEFAULT_BATCHES_IN_FLIGHT} calls to that queue are under way share the next
+ * SendMessageBatch call. Camel's aws2-sqs producer is not used because it does not return the SequenceNumber that the
+ * API Gateway answer carries. The only message attribute ever set is
  * the idempotency key ({@value SqsMessage#IDEMPOTENCY_KEY_ATTRIBUTE}), from a checked Idempotency-Key header or a
  * failure record; nothing else in a request can become one.
  */
@@ -23,11 +25,20 @@ public class IngressSender {
 
     private static final Logger LOG = LoggerFactory.getLogger(IngressSender.class);
 
+    /** SendMessageBatch calls under way per queue at most; what arrives meanwhile waits for the next one. */
+    public static final int DEFAULT_BATCHES_IN_FLIGHT = 4;
+
     private final SqsClient sqs;
-    private final Map<String, String> queueUrls = new ConcurrentHashMap<>();
+    private final int batchesInFlight;
+    private final Map<String, QueueBatchSender> senders = new ConcurrentHashMap<>();
 
     public IngressSender(SqsClient sqs) {
+        this(sqs, DEFAULT_BATCHES_IN_FLIGHT);
+    }
+
+    public IngressSender(SqsClient sqs, int batchesInFlight) {
         this.sqs = sqs;
+        this.batchesInFlight = batchesInFlight;
     }
 
     /** SQS's own rule: a FIFO queue's name ends in .fifo. */
@@ -40,8 +51,9 @@ public class IngressSender {
      */
     public SendMessageResponse send(IngressRequest request) {
         try {
-            String url = queueUrls.computeIfAbsent(request.queue(), name -> sqs.getQueueUrl(b -> b.queueName(name)).queueUrl());
-            SendMessageRequest.Builder send = SendMessageRequest.builder().queueUrl(url).messageBody(request.messageBody());
+            QueueBatchSender sender = senders.computeIfAbsent(request.queue(), name -> new QueueBatchSender(sqs,
+                    sqs.getQueueUrl(b -> b.queueName(name)).queueUrl(), batchesInFlight));
+            SendMessageBatchRequestEntry.Builder send = SendMessageBatchRequestEntry.builder().messageBody(request.messageBody());
             if (request.idempotencyKey() != null) {
                 // the relay calls the response server with this key instead of the message id
                 send.messageAttributes(Map.of(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE, MessageAttributeValue.builder()
@@ -51,7 +63,7 @@ public class IngressSender {
                 send.messageGroupId(request.groupId()).messageDeduplicationId(request.deduplicationId());
             }
             // a standard queue takes neither: it has no groups and no deduplication
-            return sqs.sendMessage(send.build());
+            return sender.send(send.build());
         } catch (SdkException e) {
             LOG.warn("ingress /{}: SQS did not take the message for {} (group {}): {}", request.alias(), request.queue(),
                     request.groupId(), e.getMessage());

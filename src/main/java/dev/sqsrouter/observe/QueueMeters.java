@@ -77,6 +77,11 @@ final class QueueMeters {
                         + " or behind such a message in its group, untried (unprocessed)").register(registry);
         FunctionCounter.builder("sqsrouter.messages.returned", stats, ConsumerStats::released).tags(tags).tag("reason", "unprocessed")
                 .register(registry);
+        FunctionCounter.builder("sqsrouter.receives", stats, s -> s.receives() - s.emptyReceives()).tags(tags).tag("result", "messages")
+                .description("ReceiveMessage calls (SQS bills each), by what they brought: messages, or none (empty)")
+                .register(registry);
+        FunctionCounter.builder("sqsrouter.receives", stats, ConsumerStats::emptyReceives).tags(tags).tag("result", "empty")
+                .register(registry);
         FunctionCounter.builder("sqsrouter.acknowledge.errors", stats, ConsumerStats::acknowledgeErrors).tags(tags)
                 .description("Deletes and visibility changes SQS refused or did not answer").register(registry);
         FunctionCounter.builder("sqsrouter.breaker.openings", stats, ConsumerStats::breakerOpenings).tags(tags)

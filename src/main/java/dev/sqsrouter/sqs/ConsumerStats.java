@@ -43,6 +43,16 @@ public final class ConsumerStats {
         return deleted.sum();
     }
 
+    /** ReceiveMessage calls answered, empty or not. */
+    public long receives() {
+        return receives.sum();
+    }
+
+    /** ReceiveMessage calls answered with no message. */
+    public long emptyReceives() {
+        return emptyReceives.sum();
+    }
+
     public long kept() {
         return kept.sum();
     }

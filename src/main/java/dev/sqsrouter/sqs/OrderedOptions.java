@@ -22,8 +22,8 @@ public class OrderedOptions {
             + " bounds the messages in flight. No receive starts while the consumer holds that many")
     private int maxGroupsInFlight = DEFAULT_MAX_GROUPS_IN_FLIGHT;
     @UriParam(label = "consumer", defaultValue = "0", description = "Receives under way at once at most, the long-polling"
-            + " receive loops (concurrentConsumers) included: while receives return messages and there is room for their"
-            + " groups, further receives start, and each ends at its first empty answer. 0 = derived from"
+            + " receive loops (concurrentConsumers) included: while receives return full batches and there is room for their"
+            + " groups, further receives start, and each ends after three answers in a row that are not full. 0 = derived from"
             + " maxGroupsInFlight (one per 10 groups, at most 50)")
     private int maxConcurrentReceives;
     @UriParam(label = "consumer", defaultValue = "0", description = "Seconds before SQS hands out again a message given back"

@@ -46,8 +46,8 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     private static final int DEFAULT_VISIBILITY_SECONDS = 30;
     /** Longest wait of a FIFO receive loop for one of its own groups to finish before it receives again. */
     static final long BUSY_WAIT_MS = 1000;
-    /** Empty answers in a row that end an extra receive loop. */
-    static final int EMPTY_ANSWERS_TO_END = 3;
+    /** Answers in a row that are not full (fewer than ten messages) that end an extra receive loop. */
+    static final int NOT_FULL_ANSWERS_TO_END = 3;
 
     private final OrderedOptions options;
     private final ConsumerStats stats;
@@ -232,8 +232,9 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
         }
         int count = processBatch(new ArrayDeque<Object>(createExchanges(messages)));
         GroupThreads current = threads;
-        // the queue has messages for more groups: one more receive keeps them busy (it ends after empty answers)
-        if (current != null && mayStart() && scaling.startAnother(admission.room())) {
+        // a full batch: the queue has more waiting, and one more receive keeps more groups busy (it ends when its
+        // answers stop coming full); a batch that is not full took what there was, and a trickle needs no more receives
+        if (messages.size() >= OrderedOptions.SQS_RECEIVE_LIMIT && current != null && mayStart() && scaling.startAnother(admission.room())) {
             stats.extraReceiveLoops.increment();
             current.execute(this::receiveWhileBusy);
         }
@@ -249,14 +250,16 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     }
 
     /**
-     * An extra receive loop: receives without waiting while answers bring messages and the cap leaves room; it ends
-     * after {@link #EMPTY_ANSWERS_TO_END} empty answers in a row. A receive that does not wait may come back empty while
-     * messages are there (SQS asks only some of its servers, ElasticMQ one group), hence more than one; and one that
-     * waits returns at its first message, often alone (ElasticMQ), where one that does not wait fills its ten.
+     * An extra receive loop: receives without waiting while answers come full (a backlog) and the cap leaves room; it
+     * ends after {@link #NOT_FULL_ANSWERS_TO_END} answers in a row that are not. A receive that does not wait may come
+     * back short while messages are there (SQS asks only some of its servers, ElasticMQ one group), hence more than
+     * one; and one that waits returns at its first message, often alone (ElasticMQ), where one that does not wait fills
+     * its ten. Under a trickle (answers of a message or two) extra receives would only spin: each costs the broker a
+     * call (and SQS bills it), for what the long-polling loop receives as well.
      */
     private void receiveWhileBusy() {
         try {
-            int empty = 0;
+            int notFull = 0;
             while (mayStart() && !breaker.isOpen() && scaling.mayGoOn(admission.room())) {
                 int received;
                 activeReceives.incrementAndGet();
@@ -265,9 +268,9 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
                 } finally {
                     receiveEnded();
                 }
-                if (received > 0) {
-                    empty = 0;
-                } else if (++empty >= EMPTY_ANSWERS_TO_END) {
+                if (received >= OrderedOptions.SQS_RECEIVE_LIMIT) {
+                    notFull = 0;
+                } else if (++notFull >= NOT_FULL_ANSWERS_TO_END) {
                     return;
                 }
             }

@@ -4,9 +4,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How many receives a consumer runs at once, following the work: the long-polling receive loops (concurrentConsumers)
- * always run; after a receive that returned messages another receive starts, as long as fewer than the limit run and
- * the groups in flight leave room for one more batch per receive under way. Each extra receive asks without waiting
- * and ends at its first empty answer, so an idle or locked queue is polled by the long-polling loops alone (ElasticMQ
+ * always run; after a receive that returned a full batch another receive starts, as long as fewer than the limit run
+ * and the groups in flight leave room for one more batch per receive under way. Each extra receive asks without
+ * waiting and ends when its answers stop coming full, so an idle, trickling or locked queue is polled by the
+ * long-polling loops alone (ElasticMQ
  * and SQS both spend work on every waiting receive of a FIFO queue whose groups are all in flight).
  */
 final class ReceiveScaling {

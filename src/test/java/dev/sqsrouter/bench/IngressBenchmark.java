@@ -39,7 +39,12 @@ public final class IngressBenchmark {
     private IngressBenchmark() {
     }
 
-    record Run(String kind, int clients, int requests, double seconds, long p50Micros, long p99Micros, int failed) {
+    record Run(String kind, int clients, int requests, double seconds, long p50Micros, long p99Micros, int failed,
+            Usage usage) {
+        Run with(Usage usage) {
+            return new Run(kind, clients, requests, seconds, p50Micros, p99Micros, failed, usage);
+        }
+
         double rate() {
             return requests / seconds;
         }
@@ -78,25 +83,31 @@ public final class IngressBenchmark {
                         .build();
                 direct(senders, queueUrl, 16, 2000);
                 for (int clients : clientCounts) {
-                    runs.add(ingress(ingress, clients, requests));
-                    runs.add(direct(senders, queueUrl, clients, requests));
+                    Usage before = Usage.of(app, p);
+                    Run run = ingress(ingress, clients, requests);
+                    runs.add(run.with(Usage.of(app, p).since(before)));
+                    before = Usage.of(app, p);
+                    run = direct(senders, queueUrl, clients, requests);
+                    runs.add(run.with(Usage.of(app, p).since(before)));
                 }
                 app.terminate();
                 app.awaitExit(Duration.ofSeconds(60));
             }
         }
-        StringBuilder table = new StringBuilder(String.format("%-8s %7s %8s %8s %9s %8s %8s %6s%n", "path", "clients",
-                "requests", "secs", "req/s", "p50 ms", "p99 ms", "failed"));
+        StringBuilder table = new StringBuilder(String.format("%-8s %7s %8s %8s %9s %8s %8s %6s %10s %10s%n", "path", "clients",
+                "requests", "secs", "req/s", "p50 ms", "p99 ms", "failed", "app cpu/r", "receives/m"));
         for (Run r : runs) {
-            table.append(String.format("%-8s %7d %8d %8.1f %9.0f %8.1f %8.1f %6d%n", r.kind(), r.clients(), r.requests(),
-                    r.seconds(), r.rate(), r.p50Micros() / 1000.0, r.p99Micros() / 1000.0, r.failed()));
+            table.append(String.format("%-8s %7d %8d %8.1f %9.0f %8.1f %8.1f %6d %8.0fus %10.2f%n", r.kind(), r.clients(), r.requests(),
+                    r.seconds(), r.rate(), r.p50Micros() / 1000.0, r.p99Micros() / 1000.0, r.failed(),
+                    1000.0 * r.usage().cpuMillis() / r.requests(), r.usage().receivesPerMessage()));
         }
         for (int i = 0; i + 1 < runs.size(); i += 2) {
             table.append(String.format("%d clients: ingress %.2fx a direct SendMessage%n", runs.get(i).clients(),
                     runs.get(i).rate() / runs.get(i + 1).rate()));
         }
         System.out.println("\nIngress against a direct SendMessage, " + Runtime.getRuntime().availableProcessors()
-                + " cores, ElasticMQ in process, the relay draining:\n" + table);
+                + " cores, ElasticMQ in process, the relay draining (app cpu/r: the app process's CPU per request,"
+                + " relay included; receives/m: the relay's ReceiveMessage calls per message it received, over the run):\n" + table);
         System.exit(0);
     }
 
@@ -121,6 +132,22 @@ public final class IngressBenchmark {
 
     private static String body(String group, int seq) {
         return "{\"MessageGroupID\":\"" + group + "\",\"g\":\"" + group + "\",\"seq\":" + seq + ",\"http_status\":200}";
+    }
+
+    /** The app process's CPU and its relay's receives and received messages, read between runs. */
+    record Usage(long cpuMillis, double receives, double received) {
+        static Usage of(AppProcess app, Map<String, String> properties) throws Exception {
+            return new Usage(app.cpuMillis(), JarBenchmark.metric(properties, "sqsrouter_receives_total{", ""),
+                    JarBenchmark.metric(properties, "sqsrouter_messages_received_total{", ""));
+        }
+
+        Usage since(Usage before) {
+            return new Usage(cpuMillis - before.cpuMillis, receives - before.receives, received - before.received);
+        }
+
+        double receivesPerMessage() {
+            return received == 0 ? 0 : receives / received;
+        }
     }
 
     interface Call {
@@ -158,6 +185,7 @@ public final class IngressBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         threads.shutdown();
-        return new Run(kind, clients, requests, seconds, latency.quantileMicros(0.5), latency.quantileMicros(0.99), failed.get());
+        return new Run(kind, clients, requests, seconds, latency.quantileMicros(0.5), latency.quantileMicros(0.99), failed.get(),
+                null);
     }
 }

@@ -182,15 +182,20 @@ public final class JarBenchmark {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         new ProcessBuilder(jcmd, Long.toString(app.pid()), "GC.run").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
+        return (long) metric(properties, "jvm_memory_used_bytes{", "area=\"heap\"");
+    }
+
+    /** The sum of the app's Prometheus samples whose line starts with {@code name} and contains {@code including}. */
+    static double metric(Map<String, String> properties, String name, String including) throws Exception {
         String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + properties.get("camel.management.port") + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        long used = 0;
+        double sum = 0;
         for (String line : metrics.split("\n")) {
-            if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
-                used += (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            if (line.startsWith(name) && line.contains(including)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
             }
         }
-        return used;
+        return sum;
     }
 
     /** Sends messages in groups, each group's in order, ten per SendMessageBatch. */

@@ -87,9 +87,13 @@ class ObservabilityTest extends ManagementPortTestSupport {
             assertTrue(metrics.value("sqsrouter_relay_latency_seconds_sum", queue1) > 0);
             assertEquals(0, metrics.value("sqsrouter_messages_in_flight", queue1));
             assertEquals(0, metrics.value("sqsrouter_breaker_state", queue1));
-            // the other queue saw nothing
+            // each message came with a receive that brought messages: at least one such receive, at most one per message
+            double receivesWithMessages = metrics.value("sqsrouter_receives_total", with(queue1, "result", "messages"));
+            assertTrue(receivesWithMessages >= 1 && receivesWithMessages <= relayed + 1, "receives with messages: " + receivesWithMessages);
+            // the other queue saw nothing: its long poll was answered empty (each long poll lasts the test's wait)
             String[] queue2 = {"flow", "relay", "queue", "queue-2"};
             assertEquals(0, metrics.value("sqsrouter_messages_received_total", queue2));
+            assertEquals(0, metrics.value("sqsrouter_receives_total", with(queue2, "result", "messages")));
             assertEquals(0, metrics.value("sqsrouter_relay_latency_seconds_count", queue2));
             // the open failures, as the queue watch counted them in the failure store
             assertEquals(1, metrics.value("sqsrouter_failures_open", with(queue1, "class", "BUSINESS")));

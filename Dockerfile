@@ -10,6 +10,8 @@ COPY pom.xml ./
 RUN mvn -B -q dependency:go-offline
 
 COPY src ./src
+# the jar's packaged defaults (the pom packages the top-level file)
+COPY application.properties ./
 # the shade plugin leaves the thin jar as target/original-sqs-router.jar; its runtime dependencies go to target/lib
 RUN mvn -B -q package -DskipTests \
  && mvn -B -q dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib
@@ -23,11 +25,11 @@ RUN groupadd --system --gid 10001 sqs-router \
 
 WORKDIR /app
 # dependencies before the app: they change less often, so most rebuilds ship only the small top layers.
-# Files stay owned by root: the app can read its code and routes, not change them.
+# Files stay owned by root: the app can read its code, not change it.
 COPY --from=build /build/target/lib/ ./lib/
 COPY --from=build /build/target/original-sqs-router.jar ./app.jar
-# routes/*.yaml are read from the working directory; mount another routes/ or application.properties over these
-COPY routes/ ./routes/
+# the routes and the default configuration ship inside app.jar: mount /app/routes/<name>.yaml to replace a packaged
+# route file or add one, and /app/application.properties (or set environment variables) to configure the deployment
 RUN mkdir -p logs cache && chown sqs-router:sqs-router logs cache
 
 USER 10001:10001

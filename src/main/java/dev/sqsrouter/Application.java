@@ -12,6 +12,7 @@ import dev.sqsrouter.observe.ObserveBeans;
 import dev.sqsrouter.provision.DeploymentTemplate;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.config.LoggingFormat;
+import dev.sqsrouter.config.RouteFiles;
 import dev.sqsrouter.config.Topology;
 import dev.sqsrouter.failure.DeadLetterRoutes;
 import dev.sqsrouter.relay.RelayRoutes;
@@ -19,6 +20,8 @@ import dev.sqsrouter.s3events.S3EventRoutes;
 import dev.sqsrouter.s3events.S3EventsBeans;
 import java.io.PrintStream;
 import java.util.Arrays;
+
+import java.nio.file.Path;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -225,6 +228,9 @@ public final class Application {
 
     /** Registers the Java parts of the app; shared with tests that boot the app another way. */
     public static void configure(org.apache.camel.main.MainConfigurationProperties configuration) {
+        // the route files inside the jar, each replaced by a file of its name in routes/ beside the app (or added to);
+        // camel.main.routes-include-pattern, where set, is applied after this and wins
+        configuration.setRoutesIncludePattern(RouteFiles.includePattern(Path.of(RouteFiles.DIRECTORY)));
         configuration.addConfiguration(AwsClients.class);
         configuration.addConfiguration(FailureBeans.class);
         configuration.addConfiguration(RelayBeans.class);

@@ -47,6 +47,21 @@ public abstract class TopologyRoutes extends RouteBuilder {
         super.addTemplatedRoutesToCamelContext(context);
     }
 
+    public static final String RELAY = "relay";
+    public static final String S3EVENTS = "s3events";
+
+    /**
+     * True when the flow runs on this instance: it is not turned off and declares at least one queue it consumes.
+     * A flow that does not run starts none of its routes.
+     */
+    public static boolean runs(CamelContext context, String flow) {
+        if (!enabled(context, flow)) {
+            return false;
+        }
+        Topology topology = Topology.of(context);
+        return S3EVENTS.equals(flow) ? topology.s3Events().isPresent() : !topology.relay().relayed().isEmpty();
+    }
+
     /** False when configuration turns the flow's consumers off on this instance ({@code <flow>.enabled=false}). */
     public static boolean enabled(CamelContext context, String flow) {
         return Boolean.parseBoolean(context.getPropertiesComponent().resolveProperty(flow + ".enabled").orElse("true").trim());

@@ -1,10 +1,17 @@
 package dev.sqsrouter.s3events;
 
 import dev.sqsrouter.config.OnceOnly;
+import dev.sqsrouter.config.TopologyRoutes;
+import java.util.function.Function;
+
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Java parts the S3 event routes name: the parser, the thumbnail flow's image work, the error handling of the
@@ -15,6 +22,7 @@ import org.apache.camel.PropertyInject;
 public class S3EventsBeans implements CamelConfiguration {
 
     static final String THUMBNAIL_BUCKET = "s3events.thumbnail.bucket";
+    private static final Logger LOG = LoggerFactory.getLogger(S3EventsBeans.class);
 
     @PropertyInject(value = "s3events.bucket", defaultValue = "")
     private String sourceBucket;
@@ -33,6 +41,18 @@ public class S3EventsBeans implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext camelContext) throws Exception {
+        if (!TopologyRoutes.runs(camelContext, TopologyRoutes.S3EVENTS)) {
+            // the processor routes (routeConfigurationId s3-record-processor) are not loaded: no S3 endpoint starts,
+            // nothing checks a bucket, and a relay-only instance needs no S3 at all
+            Model model = camelContext.getCamelContextExtension().getContextPlugin(Model.class);
+            Function<RouteDefinition, Boolean> previous = model.getRouteFilter();
+            model.setRouteFilter(route -> (previous == null || previous.apply(route))
+                    && !S3RecordProcessorPolicy.ID.equals(route.getRouteConfigurationId()));
+            LOG.info("S3 events are off on this instance ({}): the S3 processor routes are not loaded",
+                    TopologyRoutes.enabled(camelContext, TopologyRoutes.S3EVENTS) ? "no S3 event queue is declared"
+                            : "s3events.enabled=false");
+            return;
+        }
         requireAuditUrl(auditUrl);
         String bucket = thumbnailBucket(sourceBucket, thumbnailBucket, thumbnailPrefix);
         if (thumbnailBucket == null || thumbnailBucket.isBlank()) {
@@ -52,12 +72,13 @@ public class S3EventsBeans implements CamelConfiguration {
         }
     }
 
-    @BindToRegistry("s3EventParser")
+    // lazy: created only when a route uses them, so an instance without the S3 flow never builds them
+    @BindToRegistry(value = "s3EventParser", lazy = true)
     public S3EventParser s3EventParser() {
         return new S3EventParser();
     }
 
-    @BindToRegistry("thumbnailer")
+    @BindToRegistry(value = "thumbnailer", lazy = true)
     public Thumbnailer thumbnailer() {
         return new Thumbnailer(thumbnailBucket(sourceBucket, thumbnailBucket, thumbnailPrefix), thumbnailPrefix,
                 thumbnailMaxBytes, thumbnailSize, thumbnailMaxPixels);

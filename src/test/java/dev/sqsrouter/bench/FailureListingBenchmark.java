@@ -57,7 +57,7 @@ public final class FailureListingBenchmark {
         Main main = Application.newMain();
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties");
         Map<String, String> overrides = Map.ofEntries(
-                Map.entry("camel.main.routes-include-pattern", "file:routes/admin.yaml"),
+                Map.entry("camel.main.routes-include-pattern", "classpath:routes/admin.yaml"),
                 Map.entry("relay.enabled", "false"),
                 Map.entry("s3events.enabled", "false"),
                 Map.entry("camel.server.host", "127.0.0.1"),

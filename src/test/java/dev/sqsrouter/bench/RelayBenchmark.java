@@ -410,7 +410,7 @@ public final class RelayBenchmark {
         Main main = Application.newMain();
         main.setDefaultPropertyPlaceholderLocation("classpath:application.properties");
         Map<String, String> overrides = new LinkedHashMap<>(Map.ofEntries(
-                Map.entry("camel.main.routes-include-pattern", "file:routes/fifo-relay.yaml,file:routes/dead-letter-archiver.yaml"),
+                Map.entry("camel.main.routes-include-pattern", "classpath:routes/fifo-relay.yaml,classpath:routes/dead-letter-archiver.yaml"),
                 // the relay of queue-1 only (routes start by id below; the archiver is never started)
                 Map.entry("relay.queues.queue-2.ingress-only", "true"),
                 Map.entry("s3events.enabled", "false"),

@@ -94,7 +94,7 @@ public final class S3EventsBenchmark {
                     Map.entry("aws.endpoint.s3", emulators.s3Endpoint()),
                     // no ingress or admin API: only the S3 event flows, started one at a time below
                     Map.entry("camel.server.enabled", "false"),
-                    Map.entry("camel.main.routes-include-pattern", "file:routes/s3*.yaml,file:routes/dead-letter-archiver.yaml"),
+                    Map.entry("camel.main.routes-include-pattern", "classpath:routes/s3*.yaml,classpath:routes/dead-letter-archiver.yaml"),
                     Map.entry("relay.enabled", "false"),
                     Map.entry("camel.main.auto-startup", "false"),
                     Map.entry("failures.table", runId + "-failures"),

@@ -114,8 +114,8 @@ class TopologyTest {
     void everyQueueSettingOfARouteIsADeclaredParameterOfItsTemplate() throws Exception {
         // a block's setting reaches its route as the template parameter of the same name; a setting the template
         // does not declare would be dropped silently
-        assertDeclared(Path.of("routes/fifo-relay.yaml"), RelayTopology.TUNING);
-        assertDeclared(Path.of("routes/s3-event-queue.yaml"), S3EventsTopology.TUNING);
+        assertDeclared(Path.of("src/main/resources/routes/fifo-relay.yaml"), RelayTopology.TUNING);
+        assertDeclared(Path.of("src/main/resources/routes/s3-event-queue.yaml"), S3EventsTopology.TUNING);
     }
 
     private static void assertDeclared(Path template, List<String> settings) throws Exception {

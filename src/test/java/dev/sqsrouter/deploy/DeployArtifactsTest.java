@@ -138,7 +138,7 @@ class DeployArtifactsTest {
         Map<String, List<String>> service = unit.getOrDefault("Service", Map.of());
         String user = single(service, "User");
         assertFalse(user.isBlank() || user.equals("root") || user.equals("0"), "User must be a dedicated user, not '" + user + "'");
-        assertEquals("/opt/sqs-router", single(service, "WorkingDirectory"), "WorkingDirectory holds routes/ and application.properties");
+        assertEquals("/opt/sqs-router", single(service, "WorkingDirectory"), "WorkingDirectory holds application.properties (and routes/, if any)");
         assertFalse(single(service, "EnvironmentFile").isBlank(), "EnvironmentFile carries INGRESS_API_KEYS");
         String exec = single(service, "ExecStart");
         assertTrue(exec.contains("java") && exec.contains("-jar") && exec.contains("sqs-router.jar"), "ExecStart runs the jar: " + exec);
@@ -216,9 +216,15 @@ class DeployArtifactsTest {
         List<String> build = instructions.subList(0, finalStage);
         assertBefore(build, "COPY pom.xml", "dependency:go-offline", "pom.xml is copied before the dependencies are resolved");
         assertBefore(build, "dependency:go-offline", "COPY src", "dependencies are resolved before src/ is copied");
+        // the pom packages the top-level application.properties as the jar's defaults: without it the image's jar
+        // would run with no configuration at all
+        assertBefore(build, "COPY application.properties", "package -DskipTests",
+                "the build stage copies application.properties (the jar's defaults) before it packages the jar");
 
         List<String> ignored = Files.readAllLines(DOCKERIGNORE).stream().map(String::trim).toList();
         assertTrue(ignored.contains("target/") && ignored.contains(".git"), DOCKERIGNORE + " keeps target/ and .git out of the context");
+        assertFalse(ignored.contains("application.properties") || ignored.contains("/application.properties"),
+                DOCKERIGNORE + " must let application.properties, the jar's defaults, into the build context");
     }
 
     // --- helpers ------------------------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ class IngressApiKeysTest {
         main.addOverrideProperty("admin.api-keys", "launch-admin-key");
         main.addOverrideProperty("relay.queues.queue-1.queue", queue);
         // the HTTP routes only: the relay's own tests cover the rest
-        main.addOverrideProperty("camel.main.routes-include-pattern", "file:routes/ingress.yaml,file:routes/admin.yaml");
+        main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:routes/ingress.yaml,classpath:routes/admin.yaml");
         main.addOverrideProperty("relay.enabled", "false");
         main.addOverrideProperty("s3events.enabled", "false");
         try {

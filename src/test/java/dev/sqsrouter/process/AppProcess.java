@@ -49,18 +49,39 @@ public final class AppProcess implements AutoCloseable {
 
     /** Starts the jar with these JVM options and system properties. */
     public static AppProcess start(String name, Map<String, String> properties, List<String> jvmOptions) throws IOException {
-        if (!Files.isRegularFile(JAR)) {
-            throw new IllegalStateException(JAR + " is missing: these tests run after the package phase (mvn -B verify)");
-        }
-        Path logs = Files.createDirectories(Path.of("target", "it-logs").toAbsolutePath());
-        Path log = logs.resolve(name + ".log");
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmOptions);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-jar");
-        command.add(JAR.toString());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        command.add(requireJar().toString());
+        return start(name, properties, command, Path.of(""));
+    }
+
+    /**
+     * As a deployer runs it: a copy of the production jar in {@code directory}, started there with {@code java -jar
+     * sqs-router.jar} and nothing else; what configures it is in that directory ({@code properties} are only read
+     * here for the ports and the admin key).
+     */
+    public static AppProcess startAlone(String name, Path directory, Map<String, String> properties) throws IOException {
+        Files.copy(requireJar(), directory.resolve("sqs-router.jar"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return start(name, properties, List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx384m", "-jar",
+                "sqs-router.jar"), directory);
+    }
+
+    private static Path requireJar() {
+        if (!Files.isRegularFile(JAR)) {
+            throw new IllegalStateException(JAR + " is missing: these tests run after the package phase (mvn -B verify)");
+        }
+        return JAR;
+    }
+
+    private static AppProcess start(String name, Map<String, String> properties, List<String> command, Path directory)
+            throws IOException {
+        Path logs = Files.createDirectories(Path.of("target", "it-logs").toAbsolutePath());
+        Path log = logs.resolve(name + ".log");
+        Process process = new ProcessBuilder(command).directory(directory.toAbsolutePath().toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
         int port = Integer.parseInt(properties.get("camel.server.port"));
         int managementPort = Integer.parseInt(properties.get("camel.management.port"));
         String apiKey = properties.get("admin.api-keys").split(",")[0].trim();

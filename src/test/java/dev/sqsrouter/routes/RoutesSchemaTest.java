@@ -21,7 +21,7 @@ import com.networknt.schema.ValidationMessage;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every YAML route under routes/ against the Camel YAML DSL schema that camel-yaml-dsl ships, so that a typo in a
+ * Every YAML route the jar carries (src/main/resources/routes/) against the Camel YAML DSL schema that camel-yaml-dsl ships, so that a typo in a
  * route the integration team edits fails the build, not the deployment. Each file holds one flow whose id is the
  * file name. (Loading each into a CamelContext is done by every test that boots the app.)
  */
@@ -39,7 +39,7 @@ class RoutesSchemaTest {
     void everyRouteFileMatchesTheCamelYamlDslSchemaAndIsNamedAfterItsFlow() throws IOException {
         JsonSchema schema = schema();
         List<Path> files;
-        try (Stream<Path> listing = Files.list(Path.of("routes"))) {
+        try (Stream<Path> listing = Files.list(Path.of("src/main/resources/routes"))) {
             files = listing.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
         }
         assertFalse(files.isEmpty(), "no routes/*.yaml found");

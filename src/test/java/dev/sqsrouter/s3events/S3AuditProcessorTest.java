@@ -75,7 +75,7 @@ class S3AuditProcessorTest {
         context.getPropertiesComponent().setInitialProperties(properties);
         context.getRegistry().bind("responseServerAnswer", new ResponseServerAnswer());
         context.addRoutes(new S3RecordProcessorPolicy());
-        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveResource(context, "file:routes/s3-record-audit.yaml"));
+        PluginHelper.getRoutesLoader(context).loadRoutes(ResourceHelper.resolveResource(context, "classpath:routes/s3-record-audit.yaml"));
         context.start();
         template = context.createProducerTemplate();
     }

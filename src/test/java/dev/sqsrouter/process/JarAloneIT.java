@@ -1,0 +1,116 @@
+package dev.sqsrouter.process;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import dev.sqsrouter.provision.Provisioner;
+import dev.sqsrouter.sandbox.AwsTestClients;
+import dev.sqsrouter.sandbox.Emulators;
+import dev.sqsrouter.sandbox.SampleResponseServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The production jar as a deployer runs it: copied alone into an empty directory with the deployer's own
+ * application.properties and a routes/ directory of their own, started with {@code java -jar sqs-router.jar}. The
+ * routes ship inside the jar; the local routes/ replaces one packaged file and adds another. The S3 event flow is
+ * off, and S3 is unreachable: a relay-only instance starts, gets ready and relays without it.
+ */
+class JarAloneIT {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Test
+    void theJarAloneRunsFromADirectoryWithTheDeployersConfigurationAndRoutes(@TempDir Path directory) throws Exception {
+        Emulators emulators = Emulators.shared();
+        String prefix = "alone" + System.nanoTime() % 1_000_000;
+        Provisioner provisioner = new Provisioner(AwsTestClients.sqs(emulators.sqsEndpoint()),
+                AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint()));
+        for (String alias : List.of("queue-1", "queue-2")) {
+            provisioner.queueWithDeadLetterQueue(prefix + "-" + alias + ".fifo", prefix + "-" + alias + "-dlq.fifo", 5, 30);
+        }
+        provisioner.failureTable(prefix + "-failures");
+        int unreachable = Emulators.freePort();
+        try (SampleResponseServer server = SampleResponseServer.start(0, directory.resolve("server.log"))) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("aws.region", "us-east-1");
+            p.put("aws.credentials", "sandbox");
+            p.put("aws.endpoint.sqs", emulators.sqsEndpoint());
+            p.put("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
+            p.put("aws.endpoint.sns", emulators.snsEndpoint());
+            // nothing listens there: the instance must not need S3
+            p.put("aws.endpoint.s3", "http://127.0.0.1:" + unreachable);
+            p.put("camel.server.host", "127.0.0.1");
+            p.put("camel.server.port", Integer.toString(Emulators.freePort()));
+            p.put("camel.management.port", Integer.toString(Emulators.freePort()));
+            p.put("ingress.api-keys", "deployer-key");
+            p.put("admin.api-keys", "deployer-admin-key");
+            p.put("failures.table", prefix + "-failures");
+            for (String alias : List.of("queue-1", "queue-2")) {
+                p.put("relay.queues." + alias + ".queue", prefix + "-" + alias + ".fifo");
+                p.put("relay.queues." + alias + ".dead-letter-queue", prefix + "-" + alias + "-dlq.fifo");
+                p.put("relay.queues." + alias + ".url", server.url());
+            }
+            p.put("relay.wait-time-seconds", "1");
+            p.put("s3events.enabled", "false");
+            Files.writeString(directory.resolve("application.properties"), p.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
+            Path routes = Files.createDirectories(directory.resolve("routes"));
+            Files.writeString(routes.resolve("console.yaml"), """
+                    - route:
+                        id: console
+                        from:
+                          uri: platform-http:/console
+                          steps:
+                            - setBody:
+                                constant: "the deployer's console"
+                    """);
+            Files.writeString(routes.resolve("heartbeat.yaml"), """
+                    - route:
+                        id: deployer-heartbeat
+                        from:
+                          uri: timer:deployer-heartbeat
+                          parameters:
+                            repeatCount: 1
+                          steps:
+                            - log: "the deployer's own route ran"
+                    """);
+
+            try (AppProcess app = AppProcess.startAlone("jar-alone", directory, p)) {
+                app.awaitReady();
+                await().atMost(20, SECONDS).until(() -> app.log().contains("the deployer's own route ran"));
+                String log = app.log();
+                assertTrue(log.contains("S3 events are off on this instance (s3events.enabled=false)"), log);
+                assertFalse(log.contains("s3-record-thumbnail"), "no S3 processor route was loaded");
+                assertTrue(log.contains("replaces the packaged routes/console.yaml"), log);
+
+                HttpResponse<String> console = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                        + p.get("camel.server.port") + "/console")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals("the deployer's console", console.body(), "the local routes/console.yaml replaced the packaged one");
+
+                String body = "{\"MessageGroupID\":\"alone-g1\",\"transSeq\":\"1\",\"http_status\":200}";
+                HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                + p.get("camel.server.port") + "/queue-1")).header("X-API-Key", "deployer-key")
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, sent.statusCode(), sent.body());
+                await().atMost(30, SECONDS).until(() -> server.received().size() == 1);
+                assertTrue(server.received().get(0).contains("alone-g1"), server.received().toString());
+            }
+        }
+    }
+}

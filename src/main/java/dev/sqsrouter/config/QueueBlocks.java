@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.TreeSet;
 
 import org.apache.camel.spi.PropertiesComponent;
 
@@ -124,23 +123,6 @@ final class QueueBlocks {
     }
 
     private static Set<String> allKeys(PropertiesComponent properties) {
-        // the files' keys in file order (Camel keeps it), then the rest sorted, so that the order is always the same
-        Set<String> keys = new LinkedHashSet<>();
-        Properties loaded = properties.loadProperties();
-        loaded.keySet().forEach(key -> keys.add(key.toString()));
-        Set<String> extra = new TreeSet<>();
-        // a block may also be declared with -D on the command line (the environment only overrides values: its names
-        // cannot be read back into keys, queue-1 and queue_1 look the same there)
-        extra.addAll(System.getProperties().stringPropertyNames());
-        // properties added by a test or by code, which not every Camel version lists among the loaded ones
-        if (properties instanceof org.apache.camel.component.properties.PropertiesComponent component) {
-            for (Properties added : new Properties[] {component.getInitialProperties(), component.getOverrideProperties()}) {
-                if (added != null) {
-                    extra.addAll(added.stringPropertyNames());
-                }
-            }
-        }
-        keys.addAll(extra);
-        return keys;
+        return ConfigurationLayers.of(properties).keys();
     }
 }

@@ -242,10 +242,14 @@ public record S3EventsTopology(String bucket, String topic, List<String> events,
         return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty()).orElse(fallback);
     }
 
+    /** A flow-level key of the topology: the sample's value does not hold once the deployer declares their own. */
     private static String required(PropertiesComponent properties, String key) {
-        return properties.resolveProperty(key).map(String::trim).filter(v -> !v.isEmpty())
+        ConfigurationLayers layers = ConfigurationLayers.of(properties);
+        return layers.topologyValue(properties, key).map(String::trim).filter(v -> !v.isEmpty())
                 .orElseThrow(() -> new IllegalArgumentException("missing configuration: " + key
                         + " (application.properties, or the environment variable "
-                        + key.toUpperCase().replaceAll("[.-]", "_") + ")"));
+                        + key.toUpperCase().replaceAll("[.-]", "_") + ")"
+                        + (layers.sampleReplaced() ? "; the packaged sample's value does not hold: this deployment declares"
+                                + " its own queues" : "")));
     }
 }

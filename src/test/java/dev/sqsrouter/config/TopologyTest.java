@@ -60,11 +60,41 @@ class TopologyTest {
         assertEquals(Map.of("maxGroupsInFlight", "4", "retryDelayMs", "50", "visibilityTimeout", "90"), orders.parameters());
         assertEquals(8, orders.maxReceiveCount());
         assertEquals(90, orders.visibilityTimeout());
-        RelayTopology.Queue shipped = topology.relay().queues().stream().filter(q -> q.alias().equals("queue-1")).findFirst()
-                .orElseThrow();
-        assertEquals(Map.of(), shipped.parameters());
-        assertEquals(5, shipped.maxReceiveCount(), "relay.max-receive-count");
-        assertEquals(60, shipped.visibilityTimeout(), "relay.visibility-timeout");
+        RelayTopology.Queue plain = Topology.from(properties("relay.queues.payments.queue", "payments.fifo",
+                "relay.queues.payments.url", "http://payments.internal/")).relay().queues().get(0);
+        assertEquals(Map.of(), plain.parameters());
+        assertEquals(5, plain.maxReceiveCount(), "relay.max-receive-count");
+        assertEquals(60, plain.visibilityTimeout(), "relay.visibility-timeout");
+    }
+
+    @Test
+    void aDeploymentThatDeclaresAQueueOfItsOwnReplacesTheSampleWhole() {
+        Topology own = Topology.from(properties("relay.queues.orders.queue", "orders.fifo",
+                "relay.queues.orders.url", "http://orders.internal/"));
+        assertEquals(Map.of("orders", "orders.fifo"), own.aliases().queues(), "no sample relay queue");
+        assertTrue(own.s3Events().isEmpty(), "no sample S3 event queue, bucket or topic");
+
+        // naming only the sample's blocks adjusts the sample
+        Topology adjusted = Topology.from(properties("relay.queues.queue-1.url", "http://elsewhere/"));
+        assertEquals(Map.of("queue-1", "queue-1.fifo", "queue-2", "queue-2.fifo"), adjusted.aliases().queues());
+        assertEquals("images", adjusted.s3Events().orElseThrow().bucket());
+
+        // a sample block the deployer names is kept, with the sample's other settings
+        Topology kept = Topology.from(properties("relay.queues.orders.queue", "orders.fifo",
+                "relay.queues.orders.url", "http://orders.internal/", "relay.queues.queue-2.url", "http://two/"));
+        assertEquals(Map.of("orders", "orders.fifo", "queue-2", "queue-2.fifo"), kept.aliases().queues());
+
+        // an S3 event queue of the deployer's own needs the deployer's bucket and topic: the sample's do not hold
+        IllegalArgumentException noBucket = assertThrows(IllegalArgumentException.class, () -> Topology.from(properties(
+                "relay.queues.orders.queue", "orders.fifo", "relay.queues.orders.url", "http://orders.internal/",
+                "s3events.queues.invoices.processor", "audit")));
+        assertTrue(noBucket.getMessage().startsWith("missing configuration: s3events.bucket")
+                && noBucket.getMessage().contains("the packaged sample's value does not hold"), noBucket.getMessage());
+        Topology invoices = Topology.from(properties("relay.queues.orders.queue", "orders.fifo",
+                "relay.queues.orders.url", "http://orders.internal/", "s3events.queues.invoices.processor", "audit",
+                "s3events.bucket", "invoices", "s3events.topic", "invoice-added"));
+        assertEquals(List.of("invoices"), invoices.s3Events().orElseThrow().queues().stream().map(q -> q.name()).toList());
+        assertEquals("invoice-added", invoices.s3Events().orElseThrow().topic());
     }
 
     @Test
@@ -105,7 +135,8 @@ class TopologyTest {
         }
 
         IllegalArgumentException noProcessor = assertThrows(IllegalArgumentException.class,
-                () -> Topology.from(properties("s3events.queues.image-index.queue", "image-index")));
+                () -> Topology.from(properties("s3events.queues.image-index.queue", "image-index",
+                        "s3events.bucket", "images", "s3events.topic", "imageAdded", "relay.queues.queue-1.url", "http://127.0.0.1:8000/")));
         assertTrue(noProcessor.getMessage().contains("missing configuration: s3events.queues.image-index.processor"),
                 noProcessor.getMessage());
     }

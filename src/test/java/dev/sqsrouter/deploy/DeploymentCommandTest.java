@@ -50,10 +50,12 @@ class DeploymentCommandTest {
     void theCommandsReadTheWorkingDirectoryFileTheEnvironmentAndSystemProperties(@TempDir Path temp) throws Exception {
         Path workingDirectory = Files.createDirectory(temp.resolve("app"));
         Files.writeString(workingDirectory.resolve("application.properties"), String.join("\n",
-                "# a third relay queue: one block",
+                "# a relay queue and an S3 event queue of the deployer's own, and the sample's queue-2 kept and renamed",
                 "relay.queues.orders.queue=orders.fifo",
                 "relay.queues.orders.url=http://orders.internal/",
                 "relay.queues.queue-2.queue=queue-2-from-file.fifo",
+                "s3events.queues.invoices.processor=audit",
+                "s3events.bucket=invoices-from-file",
                 "s3events.topic=from-file",
                 ""));
         Map<String, String> environment = Map.of("S3EVENTS_TOPIC", "from-env");
@@ -67,8 +69,11 @@ class DeploymentCommandTest {
                 "the working directory's file");
         assertEquals("queue-2-from-file.fifo", resources.path("RelayQueueQueue2").path("Properties").path("QueueName").asText(),
                 "the working directory's file over the packaged defaults");
-        assertEquals("queue-1.fifo", resources.path("RelayQueueQueue1").path("Properties").path("QueueName").asText(),
-                "the packaged defaults under it");
+        assertTrue(resources.path("RelayQueueQueue1").isMissingNode(),
+                "a deployment that declares queues of its own drops the sample blocks it does not name");
+        assertTrue(resources.path("S3EventQueueImageThumbnails").isMissingNode() && resources.path("S3EventQueueImageAudit").isMissingNode()
+                && template.stdout().contains("invoices"), "the S3 event queues are the deployer's alone");
+        assertEquals("invoices-from-file", resources.path("S3EventsBucket").path("Properties").path("BucketName").asText());
         assertEquals("from-env", resources.path("S3EventsTopic").path("Properties").path("TopicName").asText(),
                 "the environment over the file");
         assertEquals("from-system-property", resources.path("FailureTable").path("Properties").path("TableName").asText());
@@ -82,8 +87,8 @@ class DeploymentCommandTest {
                 statement.path("Resource").forEach(arn -> relayQueues.add(arn.asText()));
             }
         });
-        assertEquals(Set.of("arn:aws:sqs:REGION:ACCOUNT_ID:orders.fifo", "arn:aws:sqs:REGION:ACCOUNT_ID:queue-1.fifo",
-                "arn:aws:sqs:REGION:ACCOUNT_ID:queue-2-from-file.fifo"), relayQueues);
+        assertEquals(Set.of("arn:aws:sqs:REGION:ACCOUNT_ID:orders.fifo", "arn:aws:sqs:REGION:ACCOUNT_ID:queue-2-from-file.fifo"),
+                relayQueues);
     }
 
     @Test

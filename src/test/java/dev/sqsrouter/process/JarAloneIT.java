@@ -33,6 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 class JarAloneIT {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    /** What the packaged sample topology names: none of it may reach a deployment that declares its own. */
+    private static final List<String> SAMPLE = List.of("queue-1", "queue-2", "image-thumbnails", "image-audit", "images",
+            "imageAdded");
 
     @Test
     void theJarAloneRunsFromADirectoryWithTheDeployersConfigurationAndRoutes(@TempDir Path directory) throws Exception {
@@ -112,5 +115,95 @@ class JarAloneIT {
                 assertTrue(server.received().get(0).contains("alone-g1"), server.received().toString());
             }
         }
+    }
+
+    @Test
+    void aDeploymentDeclaresExactlyItsOwnQueues(@TempDir Path directory) throws Exception {
+        Emulators emulators = Emulators.shared();
+        String prefix = "own" + System.nanoTime() % 1_000_000;
+        try (SampleResponseServer server = SampleResponseServer.start(0, directory.resolve("server.log"))) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("aws.region", "us-east-1");
+            p.put("aws.credentials", "sandbox");
+            p.put("aws.endpoint.sqs", emulators.sqsEndpoint());
+            p.put("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
+            p.put("aws.endpoint.s3", emulators.s3Endpoint());
+            p.put("aws.endpoint.sns", emulators.snsEndpoint());
+            p.put("provision.sandbox", "true");
+            p.put("camel.server.host", "127.0.0.1");
+            p.put("camel.server.port", Integer.toString(Emulators.freePort()));
+            p.put("camel.management.port", Integer.toString(Emulators.freePort()));
+            p.put("ingress.api-keys", "deployer-key");
+            p.put("admin.api-keys", "deployer-admin-key");
+            p.put("failures.table", prefix + "-failures");
+            p.put("failures.large-body-bucket", prefix + "-failure-bodies");
+            p.put("alerts.topic", prefix + "-alerts");
+            // the deployer's own topology: one relay queue, one S3 event queue, their bucket and topic
+            p.put("relay.queues.orders.queue", prefix + "-orders.fifo");
+            p.put("relay.queues.orders.dead-letter-queue", prefix + "-orders-dlq.fifo");
+            p.put("relay.queues.orders.url", server.url());
+            p.put("s3events.bucket", prefix + "-invoices");
+            p.put("s3events.topic", prefix + "-invoice-added");
+            p.put("s3events.queues.invoices.queue", prefix + "-invoices-events");
+            p.put("s3events.queues.invoices.dead-letter-queue", prefix + "-invoices-events-dlq");
+            p.put("s3events.queues.invoices.processor", "audit");
+            p.put("s3events.suffixes", "pdf");
+            p.put("s3events.audit.url", server.url());
+            p.put("relay.wait-time-seconds", "1");
+            p.put("s3events.wait-time-seconds", "1");
+            Files.writeString(directory.resolve("application.properties"), p.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
+            Files.copy(AppProcess.JAR, directory.resolve("sqs-router.jar"));
+
+            String provisioned = command(directory, "provision");
+            assertTrue(provisioned.contains(prefix + "-orders.fifo") && provisioned.contains(prefix + "-invoices-events"),
+                    provisioned);
+            assertNothingOfTheSample(provisioned, "provision");
+            String template = command(directory, "cloudformation");
+            assertTrue(template.contains(prefix + "-orders.fifo") && template.contains(prefix + "-invoices-events"), template);
+            assertNothingOfTheSample(template, "cloudformation");
+
+            try (AppProcess app = AppProcess.startAlone("own-topology", directory, p)) {
+                app.awaitReady();
+                String body = "{\"MessageGroupID\":\"own-g1\",\"transSeq\":\"1\",\"http_status\":200}";
+                HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                + p.get("camel.server.port") + "/orders")).header("X-API-Key", "deployer-key")
+                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, sent.statusCode(), sent.body());
+                // an S3 event as the topic delivers it to the deployer's queue
+                var sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
+                sqs.sendMessage(b -> b.queueUrl(sqs.getQueueUrl(q -> q.queueName(prefix + "-invoices-events")).queueUrl())
+                        .messageBody(dev.sqsrouter.s3events.S3EventFixtures.snsNotification(dev.sqsrouter.s3events.S3EventFixtures
+                                .s3Event(prefix + "-invoices", "2026/invoice-7.pdf", "ObjectCreated:Put", 1234))));
+                await().atMost(30, SECONDS).until(() -> server.received().size() == 2);
+                List<String> received = server.received();
+                assertTrue(received.stream().anyMatch(r -> r.contains("own-g1")), "relayed: " + received);
+                assertTrue(received.stream().anyMatch(r -> r.contains("invoice-7.pdf")), "audited: " + received);
+                String log = app.log();
+                assertTrue(log.contains("relay-orders") && log.contains("s3events-invoices"), "the deployer's routes run");
+                for (String route : List.of("relay-queue-1", "relay-queue-2", "s3events-image-thumbnails", "s3events-image-audit")) {
+                    assertFalse(log.contains(route), "no route of the sample runs: " + route);
+                }
+            }
+        }
+    }
+
+    private static void assertNothingOfTheSample(String output, String what) {
+        for (String name : SAMPLE) {
+            assertFalse(java.util.regex.Pattern.compile("(?<![\\w-])" + java.util.regex.Pattern.quote(name) + "(?![\\w-])")
+                    .matcher(output).find(), what + " names the sample's " + name + ":\n" + output);
+        }
+    }
+
+    /** Runs {@code java -jar sqs-router.jar <command>} in the directory; its output, after checking it succeeded. */
+    private static String command(Path directory, String command) throws Exception {
+        Path output = directory.resolve(command + ".out");
+        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-jar", "sqs-router.jar",
+                command).directory(directory.toFile()).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        assertTrue(process.waitFor(120, SECONDS), command + " ends");
+        String text = Files.readString(output);
+        assertEquals(0, process.exitValue(), command + ":\n" + text);
+        return text;
     }
 }

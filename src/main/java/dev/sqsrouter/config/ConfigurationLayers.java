@@ -17,7 +17,8 @@ import org.apache.camel.spi.PropertiesSource;
  * image-audit, bucket images and topic imageAdded. A deployer's layers (the working-directory file, a profile file,
  * {@code -D}, properties code adds) either adjust that sample, naming only queue blocks it has, or declare a topology
  * of their own: as soon as they name a queue block the sample does not have, every sample block they do not name is
- * dropped, in both flows, and so are the sample's bucket and topic unless they name them. A deployment then has
+ * dropped, in both flows, and so are the sample's bucket and topic unless they name them or keep one of the sample's
+ * S3 event queues. A deployment then has
  * exactly its own queues: in the routes, in provision and in the CloudFormation output alike. The environment sets
  * values only (its names cannot be read back into keys: queue-1 and queue_1 look the same there).
  */
@@ -69,13 +70,15 @@ public final class ConfigurationLayers {
             return new ConfigurationLayers(all, Set.of());
         }
         Set<String> named = blocks(deployer);
+        // the sample's bucket and topic go with the sample's S3 event queues: kept while the deployer keeps one of those
+        boolean sampleS3Kept = blocks(packaged).stream().anyMatch(b -> b.startsWith(S3EventsTopology.PREFIX + ".") && named.contains(b));
         Set<String> packagedOnly = new LinkedHashSet<>();
         for (String key : packaged) {
             if (deployer.contains(key)) {
                 continue;
             }
             Optional<String> block = block(key);
-            if (block.map(b -> !named.contains(b)).orElse(SAMPLE_S3_KEYS.contains(key))) {
+            if (block.map(b -> !named.contains(b)).orElse(!sampleS3Kept && SAMPLE_S3_KEYS.contains(key))) {
                 packagedOnly.add(key);
             }
         }

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,16 +40,21 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  */
 public final class JarBenchmark {
 
+    /** The class data archive, under target/ where the unit has it under /var/cache/sqs-router. */
+    static final Path ARCHIVE = Path.of("target", "jarbench.jsa").toAbsolutePath();
     /** The systemd unit's JAVA_OPTS (deploy/sqs-router.service), less its error file; the archive under target/. */
     static final List<String> UNIT_JVM_OPTIONS = List.of("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC",
-            "-XX:+ExitOnOutOfMemoryError", "-XX:+AutoCreateSharedArchive",
-            "-XX:SharedArchiveFile=" + Path.of("target", "jarbench.jsa").toAbsolutePath());
+            "-XX:+ExitOnOutOfMemoryError", "-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + ARCHIVE);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private JarBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
+        // as the unit's ExecStartPre: an archive an older jar left is dropped (the JVM would neither use nor rewrite it)
+        if (Files.exists(ARCHIVE) && Files.getLastModifiedTime(ARCHIVE).compareTo(Files.getLastModifiedTime(AppProcess.JAR)) <= 0) {
+            Files.delete(ARCHIVE);
+        }
         int messages = Integer.getInteger("bench.jar.messages", 10_000);
         int groups = Integer.getInteger("bench.jar.groups", 50);
         List<String> jvm = jvmOptions();

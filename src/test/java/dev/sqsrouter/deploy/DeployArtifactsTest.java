@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,6 +159,40 @@ class DeployArtifactsTest {
                 "JAVA_OPTS writes its class data archive under the CacheDirectory: " + javaOptions);
         assertTrue(javaOptions.contains("-XX:+AutoCreateSharedArchive") && javaOptions.contains("-XX:+UseSerialGC"), javaOptions);
         assertEquals("multi-user.target", single(unit.getOrDefault("Install", Map.of()), "WantedBy"), "WantedBy");
+    }
+
+    /**
+     * The JVM neither uses nor rewrites a class data archive an older jar left ("shared class paths mismatch"): after an
+     * upgrade every start would take twice as long, for good. The unit's ExecStartPre drops such an archive; run here on
+     * files of its own, with the unit's paths replaced.
+     */
+    @Test
+    void aClassDataArchiveOlderThanTheJarIsDroppedBeforeTheStart(@TempDir Path temp) throws Exception {
+        Map<String, List<String>> service = parseUnit(Files.readString(UNIT)).getOrDefault("Service", Map.of());
+        String pre = single(service, "ExecStartPre");
+        String archive = "/var/cache/" + single(service, "CacheDirectory") + "/sqs-router.jsa";
+        String jar = single(service, "ExecStart").replaceAll(".*-jar\\s+(\\S+).*", "$1");
+        assertTrue(String.join(" ", service.getOrDefault("Environment", List.of())).contains("-XX:SharedArchiveFile=" + archive),
+                "ExecStartPre checks the archive JAVA_OPTS names");
+        assertTrue(pre.startsWith("/bin/sh -c '") && pre.endsWith("'") && pre.contains(archive) && pre.contains(jar), pre);
+        Path localArchive = temp.resolve("sqs-router.jsa");
+        Path localJar = temp.resolve("sqs-router.jar");
+        String script = pre.substring("/bin/sh -c '".length(), pre.length() - 1).replace(archive, localArchive.toString())
+                .replace(jar, localJar.toString());
+
+        Files.writeString(localJar, "the new jar");
+        Files.writeString(localArchive, "an archive of the former jar");
+        Files.setLastModifiedTime(localArchive, FileTime.fromMillis(Files.getLastModifiedTime(localJar).toMillis() - 60_000));
+        assertEquals(0, new ProcessBuilder("/bin/sh", "-c", script).start().waitFor());
+        assertFalse(Files.exists(localArchive), "an archive older than the jar is dropped");
+
+        Files.writeString(localArchive, "the archive of this jar");
+        Files.setLastModifiedTime(localArchive, FileTime.fromMillis(Files.getLastModifiedTime(localJar).toMillis() + 60_000));
+        assertEquals(0, new ProcessBuilder("/bin/sh", "-c", script).start().waitFor());
+        assertTrue(Files.exists(localArchive), "the archive of the jar that runs is kept");
+
+        Files.delete(localArchive);
+        assertEquals(0, new ProcessBuilder("/bin/sh", "-c", script).start().waitFor(), "no archive yet: the start goes on");
     }
 
     @Test

@@ -46,9 +46,12 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     private static final int DEFAULT_VISIBILITY_SECONDS = 30;
     /** Longest wait of a FIFO receive loop for one of its own groups to finish before it receives again. */
     static final long BUSY_WAIT_MS = 1000;
+    /** The longest wait between receives that fail in a row. */
+    static final long MAX_RECEIVE_BACKOFF_MS = 30_000;
     /** Answers in a row that are not full (fewer than ten messages) that end an extra receive loop. */
     static final int NOT_FULL_ANSWERS_TO_END = 3;
 
+    private final AtomicInteger receiveFailures = new AtomicInteger();
     private final OrderedOptions options;
     private final ConsumerStats stats;
     private final ConsumerBreaker breaker;
@@ -217,7 +220,14 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
      * brought ({@link #dispatch}), so that a stop waits for both: between them the messages are in no group yet.
      */
     private List<Message> receive(int waitSeconds) {
-        List<Message> messages = receiver.receive(waitSeconds);
+        List<Message> messages;
+        try {
+            messages = receiver.receive(waitSeconds);
+            receiveFailures.set(0);
+        } catch (RuntimeException e) {
+            backOffAfterFailedReceive(e);
+            throw e;
+        }
         stats.receives.increment();
         if (messages.isEmpty()) {
             stats.emptyReceives.increment();
@@ -239,6 +249,27 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
             current.execute(this::receiveWhileBusy);
         }
         return count;
+    }
+
+    /**
+     * After a receive that failed (SQS unreachable, the queue missing): waits 1 s, doubling with each failure in a
+     * row up to 30 s, before the failure reaches Camel's poll, which logs it and polls again. A stop ends the wait.
+     */
+    private void backOffAfterFailedReceive(RuntimeException e) {
+        int failures = receiveFailures.incrementAndGet();
+        long waitMillis = Math.min(MAX_RECEIVE_BACKOFF_MS, 1000L << Math.min(failures - 1, 5));
+        if (failures == 1) {
+            LOG.warn("{}: a receive failed ({}); receiving again after {} ms, then less often while it fails (up to every {} s)",
+                    getConfiguration().getQueueName(), e.getMessage(), waitMillis, MAX_RECEIVE_BACKOFF_MS / 1000);
+        }
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        try {
+            while (mayStart() && System.nanoTime() < until) {
+                Thread.sleep(Math.min(200, Math.max(1, TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime()))));
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void receiveEnded() {

@@ -206,4 +206,68 @@ class JarAloneIT {
         assertEquals(0, process.exitValue(), command + ":\n" + text);
         return text;
     }
+
+    /**
+     * SQS unreachable when the app starts: it starts all the same, says it is not ready and why, and consumes once SQS
+     * answers (here: an ElasticMQ started on the port the configuration names, after the app).
+     */
+    @Test
+    void theAppStartsWhileSqsIsUnreachableAndConsumesOnceItAnswers(@TempDir Path directory) throws Exception {
+        Emulators emulators = Emulators.shared();
+        String prefix = "late" + System.nanoTime() % 1_000_000;
+        int sqsPort = Emulators.freePort();
+        new Provisioner(AwsTestClients.sqs(emulators.sqsEndpoint()), AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint()))
+                .failureTable(prefix + "-failures");
+        try (SampleResponseServer server = SampleResponseServer.start(0, directory.resolve("server.log"))) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("aws.region", "us-east-1");
+            p.put("aws.credentials", "sandbox");
+            // nothing listens there yet
+            p.put("aws.endpoint.sqs", "http://127.0.0.1:" + sqsPort);
+            p.put("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
+            p.put("aws.endpoint.sns", emulators.snsEndpoint());
+            p.put("aws.endpoint.s3", emulators.s3Endpoint());
+            p.put("camel.server.host", "127.0.0.1");
+            p.put("camel.server.port", Integer.toString(Emulators.freePort()));
+            p.put("camel.management.port", Integer.toString(Emulators.freePort()));
+            p.put("ingress.api-keys", "deployer-key");
+            p.put("admin.api-keys", "deployer-admin-key");
+            p.put("failures.table", prefix + "-failures");
+            p.put("relay.queues.orders.queue", prefix + "-orders.fifo");
+            p.put("relay.queues.orders.dead-letter-queue", prefix + "-orders-dlq.fifo");
+            p.put("relay.queues.orders.url", server.url());
+            p.put("relay.wait-time-seconds", "1");
+            p.put("s3events.enabled", "false");
+            p.put("observe.queue-poll-seconds", "1");
+            Files.writeString(directory.resolve("application.properties"), p.entrySet().stream()
+                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
+
+            try (AppProcess app = AppProcess.startAlone("sqs-late", directory, p)) {
+                URI ready = URI.create("http://127.0.0.1:" + p.get("camel.management.port") + "/observe/health/ready");
+                HttpResponse<String> notReady = await("the app up, not ready").atMost(90, SECONDS).ignoreExceptions()
+                        .until(() -> HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()),
+                                r -> r.statusCode() == 503 && r.body().contains("SQS did not answer"));
+                assertTrue(notReady.body().contains("SQS did not answer"), notReady.body());
+
+                org.elasticmq.rest.sqs.SQSRestServer sqs = org.elasticmq.rest.sqs.SQSRestServerBuilder.withInterface("127.0.0.1")
+                        .withPort(sqsPort).withAWSRegion("us-east-1").start();
+                try {
+                    sqs.waitUntilStarted();
+                    new Provisioner(AwsTestClients.sqs("http://127.0.0.1:" + sqsPort), AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint()))
+                            .queueWithDeadLetterQueue(prefix + "-orders.fifo", prefix + "-orders-dlq.fifo", 5, 30);
+                    app.awaitReady();
+                    String body = "{\"MessageGroupID\":\"late-g1\",\"transSeq\":\"1\",\"http_status\":200}";
+                    HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                    + p.get("camel.server.port") + "/orders")).header("X-API-Key", "deployer-key")
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, sent.statusCode(), sent.body());
+                    await().atMost(30, SECONDS).until(() -> server.received().size() == 1);
+                    assertTrue(server.received().get(0).contains("late-g1"), server.received().toString());
+                } finally {
+                    sqs.stopAndWait();
+                }
+            }
+        }
+    }
 }

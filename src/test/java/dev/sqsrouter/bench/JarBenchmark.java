@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -162,18 +161,7 @@ public final class JarBenchmark {
     /** The shipped configuration, the emulators' endpoints, one relayed queue, no S3 events. */
     static Map<String, String> properties(Emulators emulators, String queue, String deadLetterQueue, String table,
             String target) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("aws.region", "us-east-1");
-        p.put("aws.credentials", "sandbox");
-        p.put("aws.endpoint.sqs", emulators.sqsEndpoint());
-        p.put("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
-        p.put("aws.endpoint.s3", emulators.s3Endpoint());
-        p.put("aws.endpoint.sns", emulators.snsEndpoint());
-        p.put("camel.server.host", "127.0.0.1");
-        p.put("camel.server.port", Integer.toString(Emulators.freePort()));
-        p.put("camel.management.port", Integer.toString(Emulators.freePort()));
-        p.put("ingress.api-keys", IngressBenchmark.KEY);
-        p.put("admin.api-keys", "bench-admin");
+        Map<String, String> p = AppProcess.baseProperties(emulators, IngressBenchmark.KEY, "bench-admin");
         p.put("failures.table", table);
         p.put("relay.queues.queue-1.queue", queue);
         p.put("relay.queues.queue-1.dead-letter-queue", deadLetterQueue);

@@ -42,6 +42,26 @@ public final class AppProcess implements AutoCloseable {
         this.apiKey = apiKey;
     }
 
+    /**
+     * What every process here is configured with: the emulators' endpoints, free ports for the server and the
+     * management port (on loopback), and the API keys; a new map the caller adds its queues and settings to.
+     */
+    public static Map<String, String> baseProperties(dev.sqsrouter.sandbox.Emulators emulators, String apiKey, String adminKey) {
+        Map<String, String> p = new java.util.LinkedHashMap<>();
+        p.put("aws.region", "us-east-1");
+        p.put("aws.credentials", "sandbox");
+        p.put("aws.endpoint.sqs", emulators.sqsEndpoint());
+        p.put("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
+        p.put("aws.endpoint.s3", emulators.s3Endpoint());
+        p.put("aws.endpoint.sns", emulators.snsEndpoint());
+        p.put("camel.server.host", "127.0.0.1");
+        p.put("camel.server.port", Integer.toString(dev.sqsrouter.sandbox.Emulators.freePort()));
+        p.put("camel.management.port", Integer.toString(dev.sqsrouter.sandbox.Emulators.freePort()));
+        p.put("ingress.api-keys", apiKey);
+        p.put("admin.api-keys", adminKey);
+        return p;
+    }
+
     /** Starts the jar with these system properties (camel.server.port, ingress.api-keys and admin.api-keys among them). */
     static AppProcess start(String name, Map<String, String> properties) throws IOException {
         return start(name, properties, List.of("-Xmx384m"));

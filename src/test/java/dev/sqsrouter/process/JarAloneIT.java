@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -49,20 +48,9 @@ class JarAloneIT {
         provisioner.failureTable(prefix + "-failures");
         int unreachable = Emulators.freePort();
         try (SampleResponseServer server = SampleResponseServer.start(0, directory.resolve("server.log"))) {
-            Map<String, String> p = new LinkedHashMap<>();
-            p.put("aws.region", "us-east-1");
-            p.put("aws.credentials", "sandbox");
-            p.put("aws.endpoint.sqs", emulators.sqsEndpoint());
-            p.put("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
-            p.put("aws.endpoint.sns", emulators.snsEndpoint());
+            Map<String, String> p = deployerProperties(emulators, prefix);
             // nothing listens there: the instance must not need S3
             p.put("aws.endpoint.s3", "http://127.0.0.1:" + unreachable);
-            p.put("camel.server.host", "127.0.0.1");
-            p.put("camel.server.port", Integer.toString(Emulators.freePort()));
-            p.put("camel.management.port", Integer.toString(Emulators.freePort()));
-            p.put("ingress.api-keys", "deployer-key");
-            p.put("admin.api-keys", "deployer-admin-key");
-            p.put("failures.table", prefix + "-failures");
             for (String alias : List.of("queue-1", "queue-2")) {
                 p.put("relay.queues." + alias + ".queue", prefix + "-" + alias + ".fifo");
                 p.put("relay.queues." + alias + ".dead-letter-queue", prefix + "-" + alias + "-dlq.fifo");
@@ -70,8 +58,7 @@ class JarAloneIT {
             }
             p.put("relay.wait-time-seconds", "1");
             p.put("s3events.enabled", "false");
-            Files.writeString(directory.resolve("application.properties"), p.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
+            writeProperties(directory, p);
             Path routes = Files.createDirectories(directory.resolve("routes"));
             Files.writeString(routes.resolve("console.yaml"), """
                     - route:
@@ -105,12 +92,7 @@ class JarAloneIT {
                         + p.get("camel.server.port") + "/console")).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals("the deployer's console", console.body(), "the local routes/console.yaml replaced the packaged one");
 
-                String body = "{\"MessageGroupID\":\"alone-g1\",\"transSeq\":\"1\",\"http_status\":200}";
-                HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                + p.get("camel.server.port") + "/queue-1")).header("X-API-Key", "deployer-key")
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, sent.statusCode(), sent.body());
+                post(p, "queue-1", "alone-g1");
                 await().atMost(30, SECONDS).until(() -> server.received().size() == 1);
                 assertTrue(server.received().get(0).contains("alone-g1"), server.received().toString());
             }
@@ -122,20 +104,8 @@ class JarAloneIT {
         Emulators emulators = Emulators.shared();
         String prefix = "own" + System.nanoTime() % 1_000_000;
         try (SampleResponseServer server = SampleResponseServer.start(0, directory.resolve("server.log"))) {
-            Map<String, String> p = new LinkedHashMap<>();
-            p.put("aws.region", "us-east-1");
-            p.put("aws.credentials", "sandbox");
-            p.put("aws.endpoint.sqs", emulators.sqsEndpoint());
-            p.put("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
-            p.put("aws.endpoint.s3", emulators.s3Endpoint());
-            p.put("aws.endpoint.sns", emulators.snsEndpoint());
+            Map<String, String> p = deployerProperties(emulators, prefix);
             p.put("provision.sandbox", "true");
-            p.put("camel.server.host", "127.0.0.1");
-            p.put("camel.server.port", Integer.toString(Emulators.freePort()));
-            p.put("camel.management.port", Integer.toString(Emulators.freePort()));
-            p.put("ingress.api-keys", "deployer-key");
-            p.put("admin.api-keys", "deployer-admin-key");
-            p.put("failures.table", prefix + "-failures");
             p.put("failures.large-body-bucket", prefix + "-failure-bodies");
             p.put("alerts.topic", prefix + "-alerts");
             // the deployer's own topology: one relay queue, one S3 event queue, their bucket and topic
@@ -151,8 +121,7 @@ class JarAloneIT {
             p.put("s3events.audit.url", server.url());
             p.put("relay.wait-time-seconds", "1");
             p.put("s3events.wait-time-seconds", "1");
-            Files.writeString(directory.resolve("application.properties"), p.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
+            writeProperties(directory, p);
             Files.copy(AppProcess.JAR, directory.resolve("sqs-router.jar"));
 
             String provisioned = command(directory, "provision");
@@ -165,12 +134,7 @@ class JarAloneIT {
 
             try (AppProcess app = AppProcess.startAlone("own-topology", directory, p)) {
                 app.awaitReady();
-                String body = "{\"MessageGroupID\":\"own-g1\",\"transSeq\":\"1\",\"http_status\":200}";
-                HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                + p.get("camel.server.port") + "/orders")).header("X-API-Key", "deployer-key")
-                        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                assertEquals(200, sent.statusCode(), sent.body());
+                post(p, "orders", "own-g1");
                 // an S3 event as the topic delivers it to the deployer's queue
                 var sqs = AwsTestClients.sqs(emulators.sqsEndpoint());
                 sqs.sendMessage(b -> b.queueUrl(sqs.getQueueUrl(q -> q.queueName(prefix + "-invoices-events")).queueUrl())
@@ -219,28 +183,16 @@ class JarAloneIT {
         new Provisioner(AwsTestClients.sqs(emulators.sqsEndpoint()), AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint()))
                 .failureTable(prefix + "-failures");
         try (SampleResponseServer server = SampleResponseServer.start(0, directory.resolve("server.log"))) {
-            Map<String, String> p = new LinkedHashMap<>();
-            p.put("aws.region", "us-east-1");
-            p.put("aws.credentials", "sandbox");
+            Map<String, String> p = deployerProperties(emulators, prefix);
             // nothing listens there yet
             p.put("aws.endpoint.sqs", "http://127.0.0.1:" + sqsPort);
-            p.put("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
-            p.put("aws.endpoint.sns", emulators.snsEndpoint());
-            p.put("aws.endpoint.s3", emulators.s3Endpoint());
-            p.put("camel.server.host", "127.0.0.1");
-            p.put("camel.server.port", Integer.toString(Emulators.freePort()));
-            p.put("camel.management.port", Integer.toString(Emulators.freePort()));
-            p.put("ingress.api-keys", "deployer-key");
-            p.put("admin.api-keys", "deployer-admin-key");
-            p.put("failures.table", prefix + "-failures");
             p.put("relay.queues.orders.queue", prefix + "-orders.fifo");
             p.put("relay.queues.orders.dead-letter-queue", prefix + "-orders-dlq.fifo");
             p.put("relay.queues.orders.url", server.url());
             p.put("relay.wait-time-seconds", "1");
             p.put("s3events.enabled", "false");
             p.put("observe.queue-poll-seconds", "1");
-            Files.writeString(directory.resolve("application.properties"), p.entrySet().stream()
-                    .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
+            writeProperties(directory, p);
 
             try (AppProcess app = AppProcess.startAlone("sqs-late", directory, p)) {
                 URI ready = URI.create("http://127.0.0.1:" + p.get("camel.management.port") + "/observe/health/ready");
@@ -256,12 +208,7 @@ class JarAloneIT {
                     new Provisioner(AwsTestClients.sqs("http://127.0.0.1:" + sqsPort), AwsTestClients.dynamoDb(emulators.dynamoDbEndpoint()))
                             .queueWithDeadLetterQueue(prefix + "-orders.fifo", prefix + "-orders-dlq.fifo", 5, 30);
                     app.awaitReady();
-                    String body = "{\"MessageGroupID\":\"late-g1\",\"transSeq\":\"1\",\"http_status\":200}";
-                    HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                    + p.get("camel.server.port") + "/orders")).header("X-API-Key", "deployer-key")
-                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    assertEquals(200, sent.statusCode(), sent.body());
+                    post(p, "orders", "late-g1");
                     await().atMost(30, SECONDS).until(() -> server.received().size() == 1);
                     assertTrue(server.received().get(0).contains("late-g1"), server.received().toString());
                 } finally {
@@ -269,5 +216,26 @@ class JarAloneIT {
                 }
             }
         }
+    }
+
+    /** What every deployer here writes: the emulators, the ports, the keys, the failure table; a map to add to. */
+    private static Map<String, String> deployerProperties(Emulators emulators, String prefix) {
+        Map<String, String> p = AppProcess.baseProperties(emulators, "deployer-key", "deployer-admin-key");
+        p.put("failures.table", prefix + "-failures");
+        return p;
+    }
+
+    private static void writeProperties(Path directory, Map<String, String> p) throws java.io.IOException {
+        Files.writeString(directory.resolve("application.properties"), p.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("\n", "", "\n")));
+    }
+
+    /** POST /alias with one message of the group, as a producer sends it; asserts the ingress took it. */
+    private static void post(Map<String, String> p, String alias, String group) throws Exception {
+        String body = "{\"MessageGroupID\":\"" + group + "\",\"transSeq\":\"1\",\"http_status\":200}";
+        HttpResponse<String> sent = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + p.get("camel.server.port")
+                        + "/" + alias)).header("X-API-Key", "deployer-key").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, sent.statusCode(), sent.body());
     }
 }

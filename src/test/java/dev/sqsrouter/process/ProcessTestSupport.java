@@ -71,18 +71,7 @@ abstract class ProcessTestSupport {
      * relay to {@code targetUrl}, and settings that keep a test quick.
      */
     Map<String, String> appProperties(String targetUrl, int visibilityTimeout) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("aws.region", "us-east-1");
-        p.put("aws.credentials", "sandbox");
-        p.put("aws.endpoint.sqs", emulators.sqsEndpoint());
-        p.put("aws.endpoint.dynamodb", emulators.dynamoDbEndpoint());
-        p.put("aws.endpoint.s3", emulators.s3Endpoint());
-        p.put("aws.endpoint.sns", emulators.snsEndpoint());
-        p.put("camel.server.host", "127.0.0.1");
-        p.put("camel.server.port", Integer.toString(Emulators.freePort()));
-        p.put("camel.management.port", Integer.toString(Emulators.freePort()));
-        p.put("ingress.api-keys", API_KEY);
-        p.put("admin.api-keys", ADMIN_KEY);
+        Map<String, String> p = AppProcess.baseProperties(emulators, API_KEY, ADMIN_KEY);
         p.put("failures.table", failureTable());
         for (String alias : ALIASES) {
             p.put("relay.queues." + alias + ".queue", queue(alias));

@@ -73,10 +73,6 @@ final class GroupAdmission {
         return inFlight.get();
     }
 
-    int cap() {
-        return cap;
-    }
-
     /**
      * Waits while the cap is reached and {@code mayGoOn} holds; returns true when there is room. Checks {@code mayGoOn}
      * every second, so that a stop never waits for a group to finish.

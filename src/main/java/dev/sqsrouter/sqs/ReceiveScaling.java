@@ -51,9 +51,4 @@ final class ReceiveScaling {
     boolean mayGoOn(int room) {
         return room >= extra.get() * OrderedOptions.SQS_RECEIVE_LIMIT;
     }
-
-    /** Extra receive loops running now. */
-    int extra() {
-        return extra.get();
-    }
 }

@@ -36,6 +36,10 @@ public class S3EventsBeans implements CamelConfiguration {
     private int thumbnailSize;
     @PropertyInject(value = "s3events.thumbnail.max-pixels", defaultValue = "40000000")
     private long thumbnailMaxPixels;
+    @PropertyInject(value = "s3events.thumbnail.max-decoded-bytes", defaultValue = "33554432")
+    private long thumbnailMaxDecodedBytes;
+    @PropertyInject(value = "s3events.thumbnail.decode-memory", defaultValue = "67108864")
+    private long thumbnailDecodeMemory;
     @PropertyInject(value = "s3events.audit.url", defaultValue = "")
     private String auditUrl;
 
@@ -81,7 +85,7 @@ public class S3EventsBeans implements CamelConfiguration {
     @BindToRegistry(value = "thumbnailer", lazy = true)
     public Thumbnailer thumbnailer() {
         return new Thumbnailer(thumbnailBucket(sourceBucket, thumbnailBucket, thumbnailPrefix), thumbnailPrefix,
-                thumbnailMaxBytes, thumbnailSize, thumbnailMaxPixels);
+                thumbnailMaxBytes, thumbnailSize, thumbnailMaxPixels, thumbnailMaxDecodedBytes, new DecodeMemory(thumbnailDecodeMemory));
     }
 
     /** The configured thumbnail bucket (the source bucket when empty); refuses a setup where thumbnails replace images. */

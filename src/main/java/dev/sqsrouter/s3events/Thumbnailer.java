@@ -10,12 +10,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
+import javax.imageio.IIOException;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -55,6 +62,8 @@ public class Thumbnailer {
     public static final String RECORD = "sqsrouter.s3Record";
     private static final Logger LOG = LoggerFactory.getLogger(Thumbnailer.class);
     private static final String FALLBACK_FORMAT = "png";
+    /** Formats whose readers decode row by row into the subsampled image, with no full-size buffer. */
+    private static final Set<String> ROW_DECODERS = Set.of("png", "jpeg", "gif", "bmp", "wbmp");
     private static final Map<String, String> CONTENT_TYPES = Map.of(
             "png", "image/png", "jpeg", "image/jpeg", "gif", "image/gif", "bmp", "image/bmp");
 
@@ -63,6 +72,8 @@ public class Thumbnailer {
     private final long maxBytes;
     private final int size;
     private final long maxPixels;
+    private final long maxDecodedBytes;
+    private final DecodeMemory decodeMemory;
 
     /**
      * @param bucket    where thumbnails go
@@ -70,8 +81,11 @@ public class Thumbnailer {
      * @param maxBytes  larger objects are refused (read into memory to decode)
      * @param size      the longer side of a thumbnail, in pixels
      * @param maxPixels larger images are refused before decoding (a small file can declare a huge image)
+     * @param maxDecodedBytes images that would take more memory to decode (at reduced resolution) are refused
+     * @param decodeMemory    the memory the decodes running at once share
      */
-    public Thumbnailer(String bucket, String prefix, long maxBytes, int size, long maxPixels) {
+    public Thumbnailer(String bucket, String prefix, long maxBytes, int size, long maxPixels, long maxDecodedBytes,
+            DecodeMemory decodeMemory) {
         if (bucket == null || bucket.isBlank()) {
             throw new IllegalArgumentException("s3events.thumbnail.bucket is empty: name the bucket thumbnails are written to");
         }
@@ -94,6 +108,12 @@ public class Thumbnailer {
         this.maxBytes = maxBytes;
         this.size = size;
         this.maxPixels = maxPixels;
+        if (maxDecodedBytes <= 0 || maxDecodedBytes > decodeMemory.bytes()) {
+            throw new IllegalArgumentException("s3events.thumbnail.max-decoded-bytes (" + maxDecodedBytes + ") must be positive"
+                    + " and at most s3events.thumbnail.decode-memory (" + decodeMemory.bytes() + ")");
+        }
+        this.maxDecodedBytes = maxDecodedBytes;
+        this.decodeMemory = decodeMemory;
     }
 
     /** Under the thumbnail prefix of the thumbnail bucket: written by this flow. */
@@ -167,26 +187,20 @@ public class Thumbnailer {
         BufferedImage source;
         String format;
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(image))) {
-            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-            if (!readers.hasNext()) {
-                throw notAnImage(record, "ImageIO knows no format that starts like it");
-            }
-            ImageReader reader = readers.next();
+            ImageReader reader = readerNamedByTheKey(in, record);
             try {
                 reader.setInput(in, true, true);
                 format = reader.getFormatName().toLowerCase(Locale.ROOT);
-                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-                if (pixels > maxPixels) {
-                    throw new BusinessFailureException("image " + record.location() + " is " + reader.getWidth(0) + "x"
-                            + reader.getHeight(0) + " pixels, over s3events.thumbnail.max-pixels (" + maxPixels + ")", null, null);
-                }
-                source = reader.read(0);
+                source = decodeSmall(reader, record, format);
             } finally {
                 reader.dispose();
             }
         } catch (IOException | RuntimeException e) {
             if (e instanceof BusinessFailureException business) {
                 throw business;
+            }
+            if (e instanceof DecodeMemory.Interrupted interrupted) {
+                throw interrupted;
             }
             // the bytes are all in memory: a decoding error is the content, not the network
             throw notAnImage(record, "decoding failed: " + e);
@@ -199,6 +213,90 @@ public class Thumbnailer {
                 scaled.getHeight(), bytes.length);
         return new Thumbnail(key, CONTENT_TYPES.getOrDefault(outputFormat, "application/octet-stream"),
                 Map.of(SOURCE_METADATA, sourceOf(record)), bytes);
+    }
+
+    /**
+     * The reader of the format the key's suffix names, if the bytes are of that format: a file is never decoded by a
+     * reader its name did not ask for (a TIFF named .png stays a refused PNG).
+     */
+    private static ImageReader readerNamedByTheKey(ImageInputStream in, S3EventRecord record) throws IOException {
+        String suffix = suffix(record.key());
+        Iterator<ImageReader> named = suffix == null ? Collections.emptyIterator() : ImageIO.getImageReadersBySuffix(suffix);
+        if (!named.hasNext()) {
+            throw notAnImage(record, "its key has no suffix of a format ImageIO reads ("
+                    + String.join(", ", new TreeSet<>(Arrays.asList(ImageIO.getReaderFileSuffixes()))) + ")");
+        }
+        while (named.hasNext()) {
+            ImageReader reader = named.next();
+            if (reader.getOriginatingProvider() != null && reader.getOriginatingProvider().canDecodeInput(in)) {
+                return reader;
+            }
+            reader.dispose();
+        }
+        Iterator<ImageReader> actual = ImageIO.getImageReaders(in);
+        String looksLike = actual.hasNext() ? "it is " + actual.next().getFormatName().toUpperCase(Locale.ROOT) : "it starts like no image format";
+        throw notAnImage(record, "its bytes are not a " + suffix.toUpperCase(Locale.ROOT) + " image as its key says; " + looksLike);
+    }
+
+    /**
+     * Decodes at reduced resolution (every n-th pixel of every n-th row, n such that the longer side stays at least
+     * twice the thumbnail's), after refusing what would take more than max-decoded-bytes, within the memory budget of
+     * the decodes running at once.
+     */
+    private BufferedImage decodeSmall(ImageReader reader, S3EventRecord record, String format) throws IOException {
+        int width = reader.getWidth(0);
+        int height = reader.getHeight(0);
+        long pixels = (long) width * height;
+        if (pixels > maxPixels) {
+            throw new BusinessFailureException("image " + record.location() + " is " + width + "x" + height
+                    + " pixels, over s3events.thumbnail.max-pixels (" + maxPixels + ")", null, null);
+        }
+        int step = Math.max(1, Math.max(width, height) / (2 * size));
+        int bytesPerPixel = bytesPerPixel(reader);
+        long decoded = (long) ceilDiv(width, step) * ceilDiv(height, step) * bytesPerPixel;
+        if (!ROW_DECODERS.contains(format)) {
+            // a tiled or striped format decodes a whole tile (or strip) before it subsamples it
+            decoded += (long) reader.getTileWidth(0) * reader.getTileHeight(0) * bytesPerPixel;
+        }
+        if (decoded > maxDecodedBytes) {
+            throw new BusinessFailureException("image " + record.location() + " (" + width + "x" + height + ", "
+                    + bytesPerPixel + " bytes per pixel) would take " + decoded + " bytes to decode"
+                    + (step > 1 ? " at 1/" + step + " of its size" : "") + ", over s3events.thumbnail.max-decoded-bytes ("
+                    + maxDecodedBytes + ")", null, null);
+        }
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setSourceSubsampling(step, step, 0, 0);
+        try (DecodeMemory.Held held = decodeMemory.hold(decoded)) {
+            return reader.read(0, param);
+        }
+    }
+
+    /** Bytes per pixel of the decoded image (at least one): the sum of its samples' bits, rounded up. */
+    private static int bytesPerPixel(ImageReader reader) throws IOException {
+        ImageTypeSpecifier type = reader.getRawImageType(0);
+        if (type == null) {
+            Iterator<ImageTypeSpecifier> types = reader.getImageTypes(0);
+            type = types.hasNext() ? types.next() : null;
+        }
+        if (type == null) {
+            throw new IIOException("the reader names no image type for it");
+        }
+        long bits = 0;
+        for (int sampleBits : type.getSampleModel().getSampleSize()) {
+            bits += sampleBits;
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, (bits + 7) / 8));
+    }
+
+    private static int ceilDiv(int value, int divisor) {
+        return (value + divisor - 1) / divisor;
+    }
+
+    /** The key's suffix, lower case, or null when its last segment has none. */
+    static String suffix(String key) {
+        int slash = key.lastIndexOf('/');
+        int dot = key.lastIndexOf('.');
+        return dot > slash && dot < key.length() - 1 ? key.substring(dot + 1).toLowerCase(Locale.ROOT) : null;
     }
 
     String thumbnailKey(String sourceKey, String format) {

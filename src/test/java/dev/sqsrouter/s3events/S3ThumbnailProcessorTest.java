@@ -23,7 +23,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectRequest;
  */
 class S3ThumbnailProcessorTest {
 
-    private final Thumbnailer processor = new Thumbnailer("images", "thumbnails/", 1000, 200, 1000);
+    private static final DecodeMemory DECODE_MEMORY = new DecodeMemory(67_108_864);
+
+    private final Thumbnailer processor = new Thumbnailer("images", "thumbnails/", 1000, 200, 1000, 33_554_432, DECODE_MEMORY);
 
     @ParameterizedTest
     @CsvSource({"640, 480, 200, 150", "480, 640, 150, 200", "100, 50, 100, 50", "5000, 10, 200, 1", "3000, 3000, 200, 200"})
@@ -73,8 +75,8 @@ class S3ThumbnailProcessorTest {
         assertTrue(e.getMessage().contains("s3events.thumbnail.prefix is empty"), e.getMessage());
         assertEquals("images", S3EventsBeans.thumbnailBucket("images", "", "thumbnails/"));
         assertEquals("thumbs", S3EventsBeans.thumbnailBucket("images", "thumbs", ""), "another bucket needs no prefix");
-        assertThrows(IllegalArgumentException.class, () -> new Thumbnailer("images", "t/", 0, 200, 1));
-        assertThrows(IllegalArgumentException.class, () -> new Thumbnailer("images", "t/", 10, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new Thumbnailer("images", "t/", 0, 200, 1, 33_554_432, DECODE_MEMORY));
+        assertThrows(IllegalArgumentException.class, () -> new Thumbnailer("images", "t/", 10, 0, 1, 33_554_432, DECODE_MEMORY));
     }
 
     @Test
@@ -103,12 +105,12 @@ class S3ThumbnailProcessorTest {
             assertTrue(refused.getMessage().contains("would evaluate as an expression"), refused.getMessage());
         }
         assertEquals("cats/$ {price}.png", processor.sourceRequest(record("images", "cats/$ {price}.png")).key());
-        assertThrows(IllegalArgumentException.class, () -> new Thumbnailer("images", "t/${date:now}/", 10, 10, 10));
+        assertThrows(IllegalArgumentException.class, () -> new Thumbnailer("images", "t/${date:now}/", 10, 10, 10, 33_554_432, DECODE_MEMORY));
     }
 
     @Test
     void theThumbnailNamesItsKeyTypeAndSource() {
-        Thumbnailer thumbnailer = new Thumbnailer("images", "thumbnails/", 100_000, 200, 1_000_000);
+        Thumbnailer thumbnailer = new Thumbnailer("images", "thumbnails/", 100_000, 200, 1_000_000, 33_554_432, DECODE_MEMORY);
         Thumbnailer.Thumbnail thumbnail = thumbnailer.thumbnail(TestImages.image(400, 100, "gif"),
                 record("images", "cats/my cat + friend é.gif"));
         assertEquals("thumbnails/cats/my cat + friend é.gif", thumbnail.key());
@@ -127,6 +129,53 @@ class S3ThumbnailProcessorTest {
         BusinessFailureException huge = assertThrows(BusinessFailureException.class,
                 () -> processor.thumbnail(TestImages.image(40, 30, "png"), record("images", "b.png")));
         assertTrue(huge.getMessage().contains("is 40x30 pixels, over s3events.thumbnail.max-pixels (1000)"), huge.getMessage());
+    }
+
+    @Test
+    void onlyTheReaderTheKeysSuffixNamesDecodes() {
+        BusinessFailureException jpegNamedPng = assertThrows(BusinessFailureException.class,
+                () -> processor.thumbnail(TestImages.image(20, 10, "jpeg"), record("images", "a.png")));
+        assertTrue(jpegNamedPng.getMessage().contains("its bytes are not a PNG image as its key says; it is JPEG"),
+                jpegNamedPng.getMessage());
+        BusinessFailureException noSuffix = assertThrows(BusinessFailureException.class,
+                () -> processor.thumbnail(TestImages.image(20, 10, "png"), record("images", "cats/cat")));
+        assertTrue(noSuffix.getMessage().contains("its key has no suffix of a format ImageIO reads (bmp, gif, jpeg, jpg"),
+                noSuffix.getMessage());
+        assertEquals("jpeg", Thumbnailer.suffix("a/b.c/photo.JPEG"));
+        assertNull(Thumbnailer.suffix("a/b.c/photo"));
+        assertNull(Thumbnailer.suffix("photo."));
+    }
+
+    @Test
+    void anImageThatWouldTakeMoreThanMaxDecodedBytesIsRefusedBeforeDecoding() {
+        Thumbnailer small = new Thumbnailer("images", "thumbnails/", 10_000_000, 100, 40_000_000, 100_000, DECODE_MEMORY);
+        // 16-bit RGBA, 8 bytes per pixel: 1000x1000 decodes at 1/5 to 200x200, 320,000 bytes
+        BusinessFailureException refused = assertThrows(BusinessFailureException.class,
+                () -> small.thumbnail(ImageBombs.png16BitRgba(1000, 1000), record("images", "deep.png")));
+        assertTrue(refused.getMessage().contains("(1000x1000, 8 bytes per pixel) would take 320000 bytes to decode at 1/5 of its"
+                + " size, over s3events.thumbnail.max-decoded-bytes (100000)"), refused.getMessage());
+        BusinessFailureException wide = assertThrows(BusinessFailureException.class,
+                () -> small.thumbnail(ImageBombs.png16BitRgba(300, 200), record("images", "wide.png")));
+        assertTrue(wide.getMessage().contains("would take 480000 bytes to decode, over"), "300 < 2 x 100: at full size");
+        Thumbnailer.Thumbnail thumbnail = small.thumbnail(ImageBombs.png16BitRgba(150, 80), record("images", "shallow.png"));
+        assertEquals(100, TestImages.decode(thumbnail.bytes()).getWidth(), "96,000 bytes fit");
+    }
+
+    @Test
+    void decodesWaitForRoomInTheSharedMemory() throws Exception {
+        DecodeMemory memory = new DecodeMemory(8192);
+        DecodeMemory.Held first = memory.hold(6000);
+        assertEquals(6144, memory.heldBytes());
+        java.util.concurrent.CompletableFuture<DecodeMemory.Held> second = new java.util.concurrent.CompletableFuture<>();
+        Thread waiting = Thread.ofPlatform().start(() -> second.complete(memory.hold(6000)));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                .until(() -> waiting.getState() == Thread.State.WAITING);
+        assertFalse(second.isDone(), "no room while the first decode holds 6 KiB of 8");
+        first.close();
+        second.get(10, java.util.concurrent.TimeUnit.SECONDS).close();
+        assertEquals(0, memory.heldBytes());
+        memory.hold(1_000_000).close();
+        assertEquals(0, memory.heldBytes(), "an estimate over the budget holds the whole budget, not more");
     }
 
     private static S3EventRecord record(String bucket, String key) {

@@ -1,5 +1,6 @@
 package dev.sqsrouter.failure;
 
+import dev.sqsrouter.http.RetryAfter;
 import dev.sqsrouter.sqs.OrderedSqsConsumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
@@ -16,7 +17,8 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * <li>business failure (status_code != 200, or 4xx other than 408/429): a BUSINESS record, then handled (deleted); the
  * dead-letter queue is not involved (it holds what SQS redrives)</li>
  * <li>anything else (refused, timeout, 5xx, 408, 429, the store failing): left on the exchange, so the consumer holds
- * the message and its group in flight and retries it in place with backoff</li>
+ * the message and its group in flight and retries it in place with backoff, or after the target's Retry-After (429,
+ * 503)</li>
  * <li>on the consumer's last attempt of a message that kept failing while the target answered others (a poison
  * message): a POISON record, then handled (deleted)</li>
  * </ul>
@@ -55,11 +57,13 @@ public class FailurePolicy extends RouteConfigurationBuilder {
                     .bean("failureParking", "poison")
                     .to(FailureChannel.URI)
                 .end()
-                // transient: no retry here; the consumer retries in place, holding the message and its group in flight
+                // transient: no retry here; the consumer retries in place, holding the message and its group in flight,
+                // after the target's Retry-After when a 429 or 503 carried one
                 .onException(Exception.class)
                     .maximumRedeliveries(0)
                     .logExhausted(false)
                     .handled(false)
+                    .process(RetryAfter::note)
                 .end();
     }
 

@@ -142,11 +142,14 @@ final class OrderedGroupRunner {
             try {
                 runMessages();
             } catch (Throwable unexpected) {
-                // never leave the batch unsettled (its poller waits for it) or the messages kept invisible
-                LOG.error("{}: group {} failed unexpectedly; its unfinished messages go back to SQS",
-                        queue, messages.get(0).orderingKey(), unexpected);
+                // never leave the batch unsettled (its poller waits for it) or the messages kept invisible; after an
+                // Error not visible again before a visibility timeout: an immediate retry could meet it again at once
+                int seconds = RetryPolicy.isError(unexpected) ? retries.afterErrorSeconds() : 0;
+                LOG.error("{}: group {} failed unexpectedly; its unfinished messages go back to SQS{}",
+                        queue, messages.get(0).orderingKey(), seconds > 0 ? ", visible again in " + seconds + " s" : "",
+                        unexpected);
                 try {
-                    acknowledgement.giveBack(messages.subList(Math.min(next, messages.size()), messages.size()), 0);
+                    acknowledgement.giveBack(messages.subList(Math.min(next, messages.size()), messages.size()), seconds);
                 } finally {
                     finish();
                 }
@@ -180,12 +183,28 @@ final class OrderedGroupRunner {
                     continue;
                 }
                 recordAttempt(true);
+                if (RetryPolicy.isError(exchange.getException())) {
+                    backAfterError(exchange);
+                    return;
+                }
                 if (!hold(exchange)) {
                     return;
                 }
                 finish();
                 return;
             }
+            finish();
+        }
+
+        /** After an Error: the head and its followers go back to SQS for a visibility timeout, not retried at once. */
+        private void backAfterError(Exchange failed) {
+            SqsMessage message = messages.get(next);
+            int seconds = retries.afterErrorSeconds();
+            LOG.error("{}: message {} (group {}) failed with an Error; it goes back to SQS, visible again in {} s",
+                    message.queue(), message.messageId(), message.groupId(), seconds, failed.getException());
+            stats.kept.increment();
+            stats.released.add(messages.size() - next - 1);
+            acknowledgement.giveBack(messages.subList(next, messages.size()), seconds);
             finish();
         }
 
@@ -217,7 +236,7 @@ final class OrderedGroupRunner {
             SqsMessage message = messages.get(next);
             long heldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - receivedAt);
             RetryPolicy.Decision decision = head.failed(successes.get(), heldMillis, acknowledgement.holdsInFlight(),
-                    host.mayStart());
+                    host.mayStart(), failed.getProperty(OrderedSqsConsumer.RETRY_AFTER_MS, Long.class));
             if (!decision.retry()) {
                 if (decision.heldTooLong()) {
                     LOG.warn("{}: message {} (group {}) failed for {} s, longer than maxHoldSeconds; it goes back to SQS",

@@ -41,6 +41,11 @@ public class OrderedSqsConsumer extends Sqs2Consumer {
     public static final String LAST_ATTEMPT = "sqsrouter.lastAttempt";
     /** Exchange property (Integer): the number of this attempt of the message within this delivery, from 1. */
     public static final String ATTEMPT = "sqsrouter.attempt";
+    /**
+     * Exchange property a flow sets on a failed exchange (Long, milliseconds): the target asked to be tried again no
+     * sooner (HTTP Retry-After); the next in-place retry waits that long, at most retryMaxDelayMs.
+     */
+    public static final String RETRY_AFTER_MS = "sqsrouter.retryAfterMs";
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderedSqsConsumer.class);
     private static final int DEFAULT_VISIBILITY_SECONDS = 30;

@@ -17,10 +17,31 @@ final class RetryPolicy {
 
     private final OrderedOptions options;
     private final long maxHoldMillis;
+    private final int visibilitySeconds;
 
     RetryPolicy(OrderedOptions options, int visibilitySeconds) {
         this.options = options;
         this.maxHoldMillis = options.maxHoldMillis(visibilitySeconds);
+        this.visibilitySeconds = visibilitySeconds;
+    }
+
+    /**
+     * After an Error (an OutOfMemoryError, say) the process itself is in doubt: the message is not retried in place
+     * nor released at once, but given back for a whole visibility timeout, as if the instance had died, so that a
+     * message that kills every instance it reaches goes round at SQS's pace until its redrive policy takes it.
+     */
+    int afterErrorSeconds() {
+        return Math.max(options.getFailedVisibilityTimeout(), visibilitySeconds);
+    }
+
+    /** True when the failure is, or was caused by, an Error. */
+    static boolean isError(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof Error) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The attempts of a new head message. */
@@ -58,8 +79,9 @@ final class RetryPolicy {
          * @param heldMillis how long the message has been in flight
          * @param holding    whether a heartbeat keeps it in flight
          * @param mayStart   false once the consumer is stopping
+         * @param retryAfterMs how long the target asked to wait before the next attempt, or null
          */
-        Decision failed(long successes, long heldMillis, boolean holding, boolean mayStart) {
+        Decision failed(long successes, long heldMillis, boolean holding, boolean mayStart, Long retryAfterMs) {
             failedAttempts++;
             if (successes > successMark) {
                 poisonFailures++;
@@ -72,7 +94,9 @@ final class RetryPolicy {
             if (options.getPoisonAttempts() > 0 && poisonFailures >= options.getPoisonAttempts()) {
                 lastAttempt = true;
             }
-            return new Decision(true, options.retryDelayMs(failedAttempts), 0, false);
+            long delay = retryAfterMs != null && retryAfterMs >= 0 ? Math.min(retryAfterMs, options.getRetryMaxDelayMs())
+                    : options.retryDelayMs(failedAttempts);
+            return new Decision(true, delay, 0, false);
         }
     }
 

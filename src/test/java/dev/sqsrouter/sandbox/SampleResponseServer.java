@@ -50,6 +50,8 @@ public final class SampleResponseServer implements AutoCloseable {
     private final Map<String, CountDownLatch> heldGroups = new ConcurrentHashMap<>();
     /** HTTP status forced for one message (group#transSeq), e.g. a poison 503. */
     private final Map<String, Integer> forcedForMessage = new ConcurrentHashMap<>();
+    /** Retry-After header sent with the status forced for one message (group#transSeq). */
+    private final Map<String, String> retryAfterForMessage = new ConcurrentHashMap<>();
     /** Requests being handled now, and the most at once. */
     private final AtomicInteger handling = new AtomicInteger();
     private final AtomicInteger mostHandledAtOnce = new AtomicInteger();
@@ -147,6 +149,12 @@ public final class SampleResponseServer implements AutoCloseable {
         forcedForMessage.put(group + "#" + transSeq, status);
     }
 
+    /** Answer every request for one message with this HTTP status and Retry-After header (status 0: the contract again). */
+    public void forceHttpStatusFor(String group, int transSeq, int status, String retryAfter) {
+        retryAfterForMessage.put(group + "#" + transSeq, retryAfter);
+        forceHttpStatusFor(group, transSeq, status);
+    }
+
     /** The most requests this server was handling at once (received, not yet answered). */
     public int mostHandledAtOnce() {
         return mostHandledAtOnce.get();
@@ -215,7 +223,12 @@ public final class SampleResponseServer implements AutoCloseable {
             }
             int forced = forcedHttpStatus.get();
             if (forced == 0 && data != null) {
-                forced = forcedForMessage.getOrDefault(data.path("MessageGroupID").asText() + "#" + data.path("transSeq").asText(), 0);
+                String message = data.path("MessageGroupID").asText() + "#" + data.path("transSeq").asText();
+                forced = forcedForMessage.getOrDefault(message, 0);
+                String retryAfter = retryAfterForMessage.get(message);
+                if (forced != 0 && retryAfter != null) {
+                    exchange.getResponseHeaders().set("Retry-After", retryAfter);
+                }
             }
             if (forced != 0) {
                 send(exchange, forced, "{\"detail\":\"forced status " + forced + "\"}");

@@ -12,13 +12,13 @@ import java.util.Set;
 import org.apache.camel.spi.PropertiesComponent;
 
 /**
- * The blocks of configuration under one prefix, one per queue: {@code relay.queues.queue-1.url} is the key {@code url}
- * of the block {@code queue-1} under {@code relay.queues}. A block exists when the configuration (a properties file,
+ * The blocks of configuration under one prefix, one per queue (or per ingress key): {@code relay.queues.queue-1.url}
+ * is the key {@code url} of the block {@code queue-1} under {@code relay.queues}. A block exists when the configuration (a properties file,
  * or properties a test or the command line adds) has a key in it; each key's value is then resolved as any other
  * property, so that an environment variable (RELAY_QUEUES_QUEUE_1_URL) overrides it. A key that is not a setting of
  * the block fails fast, so that a typo does not silently fall back to a default.
  */
-final class QueueBlocks {
+public final class QueueBlocks {
 
     private final PropertiesComponent properties;
     private final String prefix;
@@ -32,6 +32,11 @@ final class QueueBlocks {
 
     /** The blocks under prefix (without its trailing dot), in name order; every key must be one of the settings. */
     static QueueBlocks read(PropertiesComponent properties, String prefix, Set<String> settings) {
+        return read(properties, prefix, settings, "a queue");
+    }
+
+    /** As {@link #read(PropertiesComponent, String, Set)}, for blocks of another kind ("an ingress key"). */
+    public static QueueBlocks read(PropertiesComponent properties, String prefix, Set<String> settings, String kind) {
         Map<String, Set<String>> keysByBlock = new LinkedHashMap<>();
         for (String key : allKeys(properties)) {
             if (!key.startsWith(prefix + ".")) {
@@ -40,13 +45,13 @@ final class QueueBlocks {
             String rest = key.substring(prefix.length() + 1);
             int dot = rest.indexOf('.');
             if (dot <= 0 || dot == rest.length() - 1) {
-                throw new IllegalArgumentException(key + ": a queue's settings are " + prefix + ".<name>.<setting>, e.g. "
+                throw new IllegalArgumentException(key + ": " + kind + "'s settings are " + prefix + ".<name>.<setting>, e.g. "
                         + prefix + ".my-queue." + settings.iterator().next());
             }
             String block = rest.substring(0, dot);
             String setting = rest.substring(dot + 1);
             if (!settings.contains(setting)) {
-                throw new IllegalArgumentException(key + ": '" + setting + "' is not a setting of a queue under " + prefix
+                throw new IllegalArgumentException(key + ": '" + setting + "' is not a setting of " + kind + " under " + prefix
                         + "; the settings are " + String.join(", ", settings));
             }
             keysByBlock.computeIfAbsent(block, b -> new LinkedHashSet<>()).add(setting);
@@ -54,7 +59,7 @@ final class QueueBlocks {
         return new QueueBlocks(properties, prefix, keysByBlock);
     }
 
-    Set<String> names() {
+    public Set<String> names() {
         return keysByBlock.keySet();
     }
 
@@ -64,7 +69,7 @@ final class QueueBlocks {
     }
 
     /** The block's own value, resolved (the environment may override it); empty when the block does not name it. */
-    Optional<String> own(String block, String setting) {
+    public Optional<String> own(String block, String setting) {
         if (!declared(block).contains(setting)) {
             return Optional.empty();
         }
@@ -72,13 +77,13 @@ final class QueueBlocks {
     }
 
     /** The block's own value, else the flow's default ({@code defaults.setting}), else fallback. */
-    String value(String block, String setting, String defaultsPrefix, String fallback) {
+    public String value(String block, String setting, String defaultsPrefix, String fallback) {
         return own(block, setting)
                 .or(() -> properties.resolveProperty(defaultsPrefix + "." + setting).map(String::trim))
                 .orElse(fallback);
     }
 
-    String required(String block, String setting, String what) {
+    public String required(String block, String setting, String what) {
         return own(block, setting).filter(v -> !v.isEmpty()).orElseThrow(() -> new IllegalArgumentException(
                 "missing configuration: " + key(block, setting) + " (" + what + "; application.properties, or the"
                         + " environment variable " + environmentVariable(key(block, setting)) + ")"));
@@ -94,7 +99,7 @@ final class QueueBlocks {
         }
     }
 
-    String key(String block, String setting) {
+    public String key(String block, String setting) {
         return prefix + "." + block + "." + setting;
     }
 
@@ -118,7 +123,7 @@ final class QueueBlocks {
         return name.toString();
     }
 
-    static List<String> list(String value) {
+    public static List<String> list(String value) {
         return java.util.Arrays.stream(value.split(",")).map(String::trim).filter(v -> !v.isEmpty()).distinct().toList();
     }
 

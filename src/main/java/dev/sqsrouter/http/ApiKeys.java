@@ -3,7 +3,9 @@ package dev.sqsrouter.http;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 
 import org.apache.camel.Exchange;
@@ -12,18 +14,34 @@ import org.apache.camel.Exchange;
  * A set of API keys presented in the X-API-Key header: the ingress's (ingress.api-keys) and, separately, the admin
  * API's (admin.api-keys), so that a producer's key opens nothing of the admin API. Keys are compared as
  * SHA-256 digests with {@link MessageDigest#isEqual}, against every key, so that the time taken tells nothing about
- * a key's content or length, nor which key matched.
+ * a key's content or length, nor which key matched. Each key has a {@link Holder}, which a checked request carries
+ * in the exchange property {@value #HOLDER}.
  */
 public final class ApiKeys {
 
     public static final String HEADER = "X-API-Key";
+    /** Exchange property: the {@link Holder} of the key the request presented, once {@link #check(Exchange)} passed. */
+    public static final String HOLDER = "sqsrouter.api-key.holder";
+
+    /**
+     * Who holds a key: its name (in metrics, logs and limits) and its identity (what scopes what the holder sends);
+     * neither is the key.
+     */
+    public record Holder(String name, String identity) {
+    }
+
+    /** A key and its holder. */
+    public record Entry(Holder holder, String key) {
+    }
 
     private final List<byte[]> digests;
+    private final List<Holder> holders;
     /** What these keys open, as the refusals name it ("API key", "admin API key"). */
     private final String kind;
 
-    private ApiKeys(List<byte[]> digests, String kind) {
+    private ApiKeys(List<byte[]> digests, List<Holder> holders, String kind) {
         this.digests = digests;
+        this.holders = holders;
         this.kind = kind;
     }
 
@@ -42,13 +60,39 @@ public final class ApiKeys {
      * @throws IllegalArgumentException when the list holds no key: the API must not run open
      */
     public static ApiKeys parse(String commaSeparated, String configuredBy, String kind, String api) {
-        List<byte[]> digests = Arrays.stream(commaSeparated == null ? new String[0] : commaSeparated.split(","))
-                .map(String::trim).filter(key -> !key.isEmpty()).map(ApiKeys::digest).toList();
-        if (digests.isEmpty()) {
+        List<String> keys = Arrays.stream(commaSeparated == null ? new String[0] : commaSeparated.split(","))
+                .map(String::trim).filter(key -> !key.isEmpty()).distinct().toList();
+        List<Entry> entries = new ArrayList<>();
+        for (String key : keys) {
+            entries.add(new Entry(new Holder("#" + (entries.size() + 1), "sha256:" + HexFormat.of().formatHex(digest(key))), key));
+        }
+        return of(entries, configuredBy, kind, api);
+    }
+
+    /**
+     * Keys with their holders.
+     *
+     * @throws IllegalArgumentException when there is no key (the API must not run open), or one key has two holders
+     */
+    public static ApiKeys of(List<Entry> entries, String configuredBy, String kind, String api) {
+        if (entries.isEmpty()) {
             throw new IllegalArgumentException("no " + kind + " is configured, so " + api + " will not start: set "
                     + configuredBy + " to one or more comma-separated keys");
         }
-        return new ApiKeys(digests, kind);
+        List<byte[]> digests = new ArrayList<>();
+        List<Holder> holders = new ArrayList<>();
+        for (Entry entry : entries) {
+            byte[] digest = digest(entry.key());
+            for (int i = 0; i < digests.size(); i++) {
+                if (MessageDigest.isEqual(digests.get(i), digest)) {
+                    throw new IllegalArgumentException("one " + kind + " is configured twice, for " + holders.get(i).name()
+                            + " and " + entry.holder().name() + ": give each its own key");
+                }
+            }
+            digests.add(digest);
+            holders.add(entry.holder());
+        }
+        return new ApiKeys(List.copyOf(digests), List.copyOf(holders), kind);
     }
 
     public int size() {
@@ -68,20 +112,25 @@ public final class ApiKeys {
 
     /** True if the key is one of the configured keys. */
     public boolean accepts(String presented) {
+        return holderOf(presented) != null;
+    }
+
+    /** The holder of the key, or null when it is not one of the configured keys. */
+    public Holder holderOf(String presented) {
         if (presented == null) {
-            return false;
+            return null;
         }
         byte[] digest = digest(presented);
-        boolean match = false;
-        for (byte[] key : digests) {
-            // no early exit: every key is compared whatever the outcome
-            match |= MessageDigest.isEqual(key, digest);
+        int found = 0;
+        for (int i = 0; i < digests.size(); i++) {
+            // no early exit: every key is compared whatever matched
+            found += (MessageDigest.isEqual(digests.get(i), digest) ? 1 : 0) * (i + 1);
         }
-        return match;
+        return found == 0 ? null : holders.get(found - 1);
     }
 
     /**
-     * Lets the request through when its X-API-Key is a configured key.
+     * Lets the request through when its X-API-Key is a configured key, noting the key's holder in {@value #HOLDER}.
      *
      * @throws HttpApiException 401 when the header is missing, 403 when the key is wrong
      */
@@ -90,9 +139,11 @@ public final class ApiKeys {
         if (presented == null || presented.isBlank()) {
             throw new HttpApiException(401, "missing_api_key", "send your " + kind + " in the " + HEADER + " header");
         }
-        if (!accepts(presented)) {
+        Holder holder = holderOf(presented);
+        if (holder == null) {
             throw new HttpApiException(403, "invalid_api_key", "the " + HEADER + " header does not hold a valid " + kind);
         }
+        exchange.setProperty(HOLDER, holder);
     }
 
     private static byte[] digest(String key) {

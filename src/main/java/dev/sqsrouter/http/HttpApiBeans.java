@@ -6,7 +6,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.platform.http.PlatformHttpConstants;
 import org.apache.camel.component.platform.http.spi.PlatformHttpEngine;
+import dev.sqsrouter.config.IngressKeys;
 import dev.sqsrouter.config.OnceOnly;
+import java.util.List;
 
 /**
  * The HTTP API's shared parts: the API keys that routes/ingress.yaml and routes/admin.yaml check, its error policy and
@@ -15,8 +17,6 @@ import dev.sqsrouter.config.OnceOnly;
  */
 public class HttpApiBeans implements CamelConfiguration {
 
-    @PropertyInject(value = "ingress.api-keys", defaultValue = "")
-    private String apiKeys;
     @PropertyInject(value = "admin.api-keys", defaultValue = "")
     private String adminApiKeys;
     @PropertyInject(value = "camel.server.enabled", defaultValue = "false")
@@ -34,15 +34,24 @@ public class HttpApiBeans implements CamelConfiguration {
         }
     }
 
-    /** Without keys the API would run open: refuse to start whenever the HTTP server runs. */
+    /**
+     * The ingress's keys: the named ones (ingress.keys.&lt;name&gt;.key) and those of ingress.api-keys. Without keys the
+     * API would run open: refuse to start whenever the HTTP server runs.
+     */
     @BindToRegistry("apiKeys")
-    public ApiKeys apiKeys() {
-        if (!serverEnabled && apiKeys.isBlank()) {
+    public ApiKeys apiKeys(CamelContext camelContext) {
+        List<IngressKeys.Producer> producers = IngressKeys.read(camelContext.getPropertiesComponent());
+        if (!serverEnabled && producers.isEmpty()) {
             // no HTTP server (e.g. the provision command): nothing to guard, and nothing can pass
             return null;
         }
-        return ApiKeys.parse(apiKeys, "the environment variable INGRESS_API_KEYS (property ingress.api-keys)", "API key",
-                "the ingress");
+        return ingressKeys(producers);
+    }
+
+    private static ApiKeys ingressKeys(List<IngressKeys.Producer> producers) {
+        return ApiKeys.of(producers.stream().map(p -> new ApiKeys.Entry(new ApiKeys.Holder(p.name(), p.identity()), p.key()))
+                .toList(), "the environment variable INGRESS_API_KEYS (property ingress.api-keys), or a named key"
+                + " ingress.keys.<name>.key,", "API key", "the ingress");
     }
 
     /**
@@ -50,15 +59,16 @@ public class HttpApiBeans implements CamelConfiguration {
      * when the HTTP server runs without one, or when a key is in both lists.
      */
     @BindToRegistry("adminApiKeys")
-    public ApiKeys adminApiKeys() {
+    public ApiKeys adminApiKeys(CamelContext camelContext) {
         if (!serverEnabled && adminApiKeys.isBlank()) {
             return null;
         }
         ApiKeys admin = ApiKeys.parse(adminApiKeys, "the environment variable ADMIN_API_KEYS (property admin.api-keys)",
                 "admin API key", "the admin API");
-        if (!apiKeys.isBlank() && admin.sharesAKeyWith(ApiKeys.parse(apiKeys, "ingress.api-keys"))) {
+        List<IngressKeys.Producer> producers = IngressKeys.read(camelContext.getPropertiesComponent());
+        if (!producers.isEmpty() && admin.sharesAKeyWith(ingressKeys(producers))) {
             throw new IllegalArgumentException("a key of ADMIN_API_KEYS (admin.api-keys) is also an ingress key"
-                    + " (INGRESS_API_KEYS, ingress.api-keys): give the admin API keys of its own");
+                    + " (INGRESS_API_KEYS, ingress.api-keys, ingress.keys.<name>.key): give the admin API keys of its own");
         }
         return admin;
     }

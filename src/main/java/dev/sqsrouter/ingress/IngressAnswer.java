@@ -10,13 +10,19 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 /**
  * The 200 answer, shaped as API Gateway's SQS integration returns SQS's SendMessage result:
  * {@code {"SendMessageResponse":{"ResponseMetadata":{"RequestId":..},"SendMessageResult":{..,"MessageId":..,
- * "SequenceNumber":..}}}}.
+ * "SequenceNumber":..}},"repeat":false}}. A repeat (see {@link IngressSender#accept}) answers the first message's
+ * result with {@code "repeat":true} and the header {@value #REPLAYED_HEADER}{@code : true}.
  */
 public class IngressAnswer {
 
+    /** The header that marks a repeat's answer, as HTTP APIs with idempotency keys name it. */
+    public static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
     public void write(Exchange exchange) {
-        SendMessageResponse sent = exchange.getMessage().getBody(SendMessageResponse.class);
-        HttpApiResponses.json(exchange, 200, of(sent));
+        IngressSent sent = exchange.getMessage().getBody(IngressSent.class);
+        Map<String, Object> answer = new LinkedHashMap<>(of(sent.answer()));
+        answer.put("repeat", sent.repeat());
+        HttpApiResponses.json(exchange, 200, answer, sent.repeat() ? Map.of(REPLAYED_HEADER, "true") : Map.of());
     }
 
     static Map<String, Object> of(SendMessageResponse sent) {

@@ -1,5 +1,6 @@
 package dev.sqsrouter.ingress;
 
+import dev.sqsrouter.http.ApiKeys;
 import dev.sqsrouter.http.HttpApiException;
 import dev.sqsrouter.http.HttpCall;
 import dev.sqsrouter.config.QueueAliases;
@@ -11,7 +12,7 @@ import org.apache.camel.Exchange;
 
 /**
  * The ingress's checks before anything is sent, in order: the path names a queue (404) and the method is POST (405);
- * then, after the API key, the request itself (400, 413).
+ * then, after the API key and its limits, the request itself (400, 413).
  */
 public class IngressGate {
 
@@ -41,9 +42,13 @@ public class IngressGate {
         exchange.setProperty(ALIAS, alias);
     }
 
-    /** Reads the body and the Idempotency-Key into the request to send. */
+    /** Reads the body and the Idempotency-Key into the request to send, scoped to the key's holder. */
     public IngressRequest readRequest(Exchange exchange) {
         String alias = exchange.getProperty(ALIAS, String.class);
+        ApiKeys.Holder holder = exchange.getProperty(ApiKeys.HOLDER, ApiKeys.Holder.class);
+        if (holder == null) {
+            throw new IllegalStateException("the ingress key was not checked before the request was read");
+        }
         HttpCall call = HttpCall.of(exchange);
         String contentType = call.header("Content-Type");
         if (contentType != null && isForm(contentType)) {
@@ -52,7 +57,7 @@ public class IngressGate {
                     + " is not accepted: send the JSON object with Content-Type: application/json");
         }
         byte[] body = exchange.getIn().getBody(byte[].class);
-        return IngressRequest.parse(alias, aliases.queueOf(alias).orElseThrow(), body == null ? new byte[0] : body,
+        return IngressRequest.parse(alias, aliases.queueOf(alias).orElseThrow(), holder.identity(), body == null ? new byte[0] : body,
                 call.header(IngressRequest.IDEMPOTENCY_HEADER), maxMessageBytes);
     }
 

@@ -19,12 +19,13 @@ import dev.sqsrouter.sqs.SqsMessage;
 
 /**
  * One accepted ingress request, as API Gateway's mapping template made it: SQS body {@code {"data":B}} with B's
- * original text, MessageGroupId = B.MessageGroupID, deduplication id = the Idempotency-Key header or the SHA-256 of
- * B.
+ * original text, MessageGroupId = B.MessageGroupID; the deduplication id is the producer's own: derived from the
+ * queue, the producer (its key's identity) and the Idempotency-Key header (or, without one, the SHA-256 of B), so
+ * that two producers never drop each other's messages.
  *
  * @param messageBody     the SQS message body, {@code {"data":} + B + {@code }}
  * @param groupId         B.MessageGroupID; a JSON number is taken as the text it was written with ({@code 10} -> "10")
- * @param deduplicationId the Idempotency-Key, or the SHA-256 (hex) of B's bytes
+ * @param deduplicationId see {@link #deduplicationId(String, String, String, byte[])}
  * @param idempotencyKey  the key the response server is to see, sent as the message attribute
  *                        {@value SqsMessage#IDEMPOTENCY_KEY_ATTRIBUTE}: the client's Idempotency-Key, or (a replay) the
  *                        key of the original message; null: no attribute, the SQS message id is the key
@@ -66,7 +67,8 @@ public record IngressRequest(String alias, String queue, String messageBody, Str
      *
      * @throws HttpApiException 400 or 413, saying what to fix
      */
-    public static IngressRequest parse(String alias, String queue, byte[] body, String idempotencyKey, long maxMessageBytes) {
+    public static IngressRequest parse(String alias, String queue, String producer, byte[] body, String idempotencyKey,
+            long maxMessageBytes) {
         if (idempotencyKey != null) {
             String problem = SqsIds.problem(idempotencyKey);
             if (problem != null) {
@@ -87,8 +89,18 @@ public record IngressRequest(String alias, String queue, String messageBody, Str
             throw new HttpApiException(400, "invalid_characters",
                     "the body holds U+FFFE or U+FFFF, which SQS does not accept: write them as \\uFFFE / \\uFFFF escapes");
         }
-        String deduplicationId = idempotencyKey != null ? idempotencyKey : sha256Hex(body);
-        return new IngressRequest(alias, queue, PREFIX + text + SUFFIX, groupId, deduplicationId, idempotencyKey);
+        return new IngressRequest(alias, queue, PREFIX + text + SUFFIX, groupId, deduplicationId(queue, producer,
+                idempotencyKey, body), idempotencyKey);
+    }
+
+    /**
+     * The SQS MessageDeduplicationId of a producer's message: the SHA-256 (64 hex digits) of the queue, the producer's
+     * identity and the client's Idempotency-Key (or, without one, the SHA-256 of B), one per line. Neither a queue name
+     * nor an identity holds a line break, so different inputs never give the same text.
+     */
+    static String deduplicationId(String queue, String producer, String idempotencyKey, byte[] body) {
+        String scoped = queue + "\n" + producer + "\n" + (idempotencyKey != null ? "key\n" + idempotencyKey : "body\n" + sha256Hex(body));
+        return sha256Hex(scoped.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String utf8(byte[] body) {

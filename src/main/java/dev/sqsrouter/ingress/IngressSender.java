@@ -28,17 +28,47 @@ public class IngressSender {
     /** SendMessageBatch calls under way per queue at most; what arrives meanwhile waits for the next one. */
     public static final int DEFAULT_BATCHES_IN_FLIGHT = 4;
 
+    /** Deduplication ids (with their first answers) remembered per instance by default. */
+    public static final int DEFAULT_REMEMBERED_SENDS = 20_000;
+
     private final SqsClient sqs;
     private final int batchesInFlight;
     private final Map<String, QueueBatchSender> senders = new ConcurrentHashMap<>();
+    private final FirstSends firstSends;
 
     public IngressSender(SqsClient sqs) {
-        this(sqs, DEFAULT_BATCHES_IN_FLIGHT);
+        this(sqs, DEFAULT_BATCHES_IN_FLIGHT, DEFAULT_REMEMBERED_SENDS);
     }
 
-    public IngressSender(SqsClient sqs, int batchesInFlight) {
+    public IngressSender(SqsClient sqs, int batchesInFlight, int rememberedSends) {
         this.sqs = sqs;
         this.batchesInFlight = batchesInFlight;
+        this.firstSends = new FirstSends(rememberedSends);
+    }
+
+    /**
+     * A producer's request: sent, unless this instance sent its deduplication id within SQS's 5-minute interval, in
+     * which case SQS would drop it: then it is not sent again, and the first send's answer is the answer, marked a
+     * repeat. A standard queue has no deduplication: every request is sent.
+     *
+     * @throws HttpApiException 503 when SQS did not answer with success
+     */
+    public IngressSent accept(IngressRequest request) {
+        if (!isFifo(request.queue())) {
+            return new IngressSent(send(request), false);
+        }
+        long now = System.nanoTime();
+        FirstSends.First first = firstSends.of(request.deduplicationId(), now);
+        if (first != null) {
+            return new IngressSent(first.answer(), true);
+        }
+        SendMessageResponse answer = send(request);
+        // the ids a client needs, not the whole HTTP answer, are kept
+        SendMessageResponse kept = SendMessageResponse.builder().messageId(answer.messageId())
+                .sequenceNumber(answer.sequenceNumber()).md5OfMessageBody(answer.md5OfMessageBody())
+                .md5OfMessageAttributes(answer.md5OfMessageAttributes()).build();
+        FirstSends.First earlier = firstSends.note(request.deduplicationId(), new FirstSends.First(kept, now), System.nanoTime());
+        return earlier != null ? new IngressSent(earlier.answer(), true) : new IngressSent(answer, false);
     }
 
     /** SQS's own rule: a FIFO queue's name ends in .fifo. */
@@ -47,6 +77,8 @@ public class IngressSender {
     }
 
     /**
+     * Sends the request as it is, whatever was sent before (an administrator's replay).
+     *
      * @throws HttpApiException 503 when SQS did not answer with success
      */
     public SendMessageResponse send(IngressRequest request) {

@@ -71,6 +71,36 @@ class IngressApiKeysTest {
     }
 
     @Test
+    void appRefusesToStartOnABadNamedKeyAndSaysWhatToFix() throws Exception {
+        assertRefusedAtStart(Map.of("ingress.keys.team-a.key", "a-secret", "ingress.keys.team-a.queues", "queue-9"),
+                "ingress.keys.team-a.queues names queue-9, which the ingress does not serve");
+        assertRefusedAtStart(Map.of("ingress.keys.team-a.key", "same", "ingress.keys.team-b.key", "same"),
+                "one API key is configured twice, for team-a and team-b");
+        assertRefusedAtStart(Map.of("ingress.keys.team-a.key", "a-secret", "ingress.keys.team-a.rat", "1"),
+                "ingress.keys.team-a.rat: 'rat' is not a setting of an ingress key");
+        assertRefusedAtStart(Map.of("ingress.keys.team-a.rate", "1"), "missing configuration: ingress.keys.team-a.key");
+        assertRefusedAtStart(Map.of("ingress.keys.Team.key", "t-secret"), "ingress.keys.Team: a key's name is");
+        assertRefusedAtStart(Map.of("ingress.keys.team-a.key", "a-secret", "ingress.keys.team-a.burst", "1.5"),
+                "ingress.keys.team-a.burst=1.5 is not a whole number");
+        assertRefusedAtStart(Map.of("ingress.keys.team-a.key", "launch-admin-key"), "also an ingress key");
+    }
+
+    private static void assertRefusedAtStart(Map<String, String> properties, String message) throws Exception {
+        int port = Emulators.freePort();
+        Main main = app(port);
+        main.addOverrideProperty("ingress.api-keys", "launch-key");
+        main.addOverrideProperty("admin.api-keys", "launch-admin-key");
+        properties.forEach(main::addOverrideProperty);
+        try {
+            Exception failure = assertThrows(Exception.class, main::start);
+            assertTrue(messages(failure).contains(message), messages(failure));
+            assertFalse(listening(port), "nothing may listen on the ingress port");
+        } finally {
+            main.stop();
+        }
+    }
+
+    @Test
     void appAsLaunchedServesTheIngressWithAKey() throws Exception {
         int port = Emulators.freePort();
         Emulators emulators = Emulators.shared();
@@ -116,6 +146,26 @@ class IngressApiKeysTest {
             assertTrue(main.getCamelContext().isStarted());
         } finally {
             main.stop();
+        }
+    }
+
+    @Test
+    void eachKeyHasItsHolderAndNoneIsTheKey() {
+        ApiKeys keys = ApiKeys.of(java.util.List.of(new ApiKeys.Entry(new ApiKeys.Holder("team-a", "name:team-a"), "a-secret"),
+                new ApiKeys.Entry(new ApiKeys.Holder("team-b", "name:team-b"), "b-secret")), "test", "API key", "the ingress");
+        assertEquals(new ApiKeys.Holder("team-b", "name:team-b"), keys.holderOf("b-secret"));
+        assertEquals(new ApiKeys.Holder("team-a", "name:team-a"), keys.holderOf("a-secret"));
+        assertEquals(null, keys.holderOf("c-secret"));
+        ApiKeys.Holder unnamed = ApiKeys.parse("first-key", "test").holderOf("first-key");
+        assertFalse(unnamed.identity().contains("first-key"), unnamed.toString());
+        assertEquals("sha256:" + java.util.HexFormat.of().formatHex(sha256("first-key")), unnamed.identity());
+    }
+
+    private static byte[] sha256(String text) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -75,7 +75,9 @@ class IngressTest extends IngressTestSupport {
         Message message = messages.get(0);
         assertEquals("{\"data\":" + body + "}", message.body());
         assertEquals("g-held", message.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));
-        assertEquals(sha256Hex(body), message.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID));
+        // without an Idempotency-Key: the body's hash, scoped to the queue and the producer (the key's identity)
+        assertEquals(IngressRequest.deduplicationId(queue(HELD), "sha256:" + sha256Hex(API_KEY), null,
+                body.getBytes(StandardCharsets.UTF_8)), message.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID));
         assertEquals(result.path("MessageId").asText(), message.messageId());
         assertEquals(result.path("SequenceNumber").asText(), message.attributes().get(MessageSystemAttributeName.SEQUENCE_NUMBER));
         assertEquals(Map.of(), message.messageAttributes());
@@ -100,7 +102,8 @@ class IngressTest extends IngressTestSupport {
 
         List<Message> messages = drain(queue(HELD));
         assertEquals(List.of("{\"data\":{\"MessageGroupID\": \"g1\", \"try\": 1}}"), messages.stream().map(Message::body).toList());
-        assertEquals("order-42:v1", messages.get(0).attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID));
+        assertEquals(IngressRequest.deduplicationId(queue(HELD), "sha256:" + sha256Hex(API_KEY), "order-42:v1", null),
+                messages.get(0).attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID));
         // the key travels with the message, for the relay to call the response server with it
         assertEquals(Map.of(SqsMessage.IDEMPOTENCY_KEY_ATTRIBUTE, "order-42:v1"), messages.get(0).messageAttributes().entrySet()
                 .stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().stringValue())));

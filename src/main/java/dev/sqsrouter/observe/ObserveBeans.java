@@ -66,6 +66,9 @@ public class ObserveBeans implements CamelConfiguration {
 
             @Override
             public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
+                if (!ObservedQueue.of(context).isEmpty()) {
+                    watch.probe(ServiceProbe.of(context, Duration.ofSeconds(Math.max(1, callTimeoutSeconds))));
+                }
                 MeterRegistry registry = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
                         MeterRegistry.class);
                 if (registry == null) {

@@ -53,6 +53,9 @@ public class QueueWatch {
     private volatile Map<String, Map<String, Long>> openFailures;
     private volatile Reach sqsReach;
     private volatile Reach dynamoDbReach;
+    /** S3 and SNS (what {@link ServiceProbe}s ask), by service. */
+    private final Map<String, Reach> serviceReach = new ConcurrentHashMap<>();
+    private volatile List<ServiceProbe> probes = List.of();
     private volatile Instant lastPoll;
 
     public QueueWatch(SqsClient sqs, OpenFailureCounts failures, Duration callTimeout, Clock clock) {
@@ -91,11 +94,45 @@ public class QueueWatch {
             dynamoDbReach = new Reach(false, now, String.valueOf(e.getMessage()));
             LOG.debug("queue watch: failure store not reachable", e);
         }
+        Map<String, String> problems = new LinkedHashMap<>();
+        for (ServiceProbe probe : probes) {
+            try {
+                probe.call().run();
+                problems.putIfAbsent(probe.service(), null);
+            } catch (RuntimeException e) {
+                problems.merge(probe.service(), probe.resource() + ": " + e.getMessage(), (a, b) -> a == null ? b : a + "; " + b);
+                LOG.debug("queue watch: {} did not answer for {}", probe.service(), probe.resource(), e);
+            }
+        }
+        problems.forEach((service, problem) -> {
+            Reach before = serviceReach.put(service, new Reach(problem == null, now, problem));
+            // logged when it changes, not at every poll
+            if (problem != null && (before == null || before.reachable())) {
+                LOG.warn("queue watch: {} did not answer ({})", service, problem);
+            } else if (problem == null && before != null && !before.reachable()) {
+                LOG.info("queue watch: {} answers again", service);
+            }
+        });
         if (sqsProblem != null || !dynamoDbReach.reachable()) {
             LOG.warn("queue watch: {}{}", sqsProblem == null ? "" : "SQS did not answer (" + sqsProblem + ") ",
                     dynamoDbReach.reachable() ? "" : "the failure store did not answer (" + dynamoDbReach.problem() + ")");
         }
         lastPoll = now;
+    }
+
+    /** What the polls ask besides the queues and the failure store (see {@link ServiceProbe#of}). */
+    public void probe(List<ServiceProbe> probes) {
+        this.probes = List.copyOf(probes);
+    }
+
+    /** The probes asked at each poll. */
+    public List<ServiceProbe> probes() {
+        return probes;
+    }
+
+    /** Whether a probed service (S3, SNS) answered the last poll; empty when it is not asked on this instance. */
+    public Optional<Reach> service(String service) {
+        return Optional.ofNullable(serviceReach.get(service));
     }
 
     private Depth depth(String queueName) {
@@ -171,6 +208,8 @@ public class QueueWatch {
         details.put("lastPoll", lastPoll == null ? "never" : lastPoll.toString());
         sqs().ifPresent(r -> details.put("sqs", r.reachable() ? "reachable" : "unreachable: " + r.problem()));
         dynamoDb().ifPresent(r -> details.put("dynamodb", r.reachable() ? "reachable" : "unreachable: " + r.problem()));
+        serviceReach.forEach((service, r) -> details.put(service.toLowerCase(java.util.Locale.ROOT),
+                r.reachable() ? "reachable" : "unreachable: " + r.problem()));
         return details;
     }
 }

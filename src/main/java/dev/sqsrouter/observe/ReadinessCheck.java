@@ -15,7 +15,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness (not liveness): the consumers of this instance run (their routes and their dead-letter archivers are
- * started) and AWS answered the last queue watch (SQS and the failure store's DynamoDB), which is recent. It reads what
+ * started) and AWS answered the last queue watch (SQS, the failure store's DynamoDB, and S3 for the S3 event flow's
+ * buckets), which is recent. The alert topic (SNS) is named when it does not answer, without making the app unready. It reads what
  * the queue watch polled at its interval: a probe never calls AWS. An open breaker (a response server down) is reported
  * in the details and changes nothing: the app is up, and the ingress must stay in the load balancer.
  */
@@ -71,16 +72,30 @@ public class ReadinessCheck extends AbstractHealthCheck {
         builder.details(watch.details());
         Instant now = clock.instant();
         Optional<Instant> lastPoll = watch.lastPoll();
+        List<String> notNeeded = new java.util.ArrayList<>();
         if (lastPoll.isEmpty()) {
             problems.append("SQS and DynamoDB not polled yet; ");
-        } else if (Duration.between(lastPoll.get(), now).compareTo(maxPollAge) > 0) {
-            problems.append("the last poll of SQS and DynamoDB is older than ").append(maxPollAge.toSeconds()).append(" s; ");
         } else {
+            if (Duration.between(lastPoll.get(), now).compareTo(maxPollAge) > 0) {
+                problems.append("the last poll of SQS and DynamoDB is older than ").append(maxPollAge.toSeconds()).append(" s; ");
+            }
+            // what the last poll found, even when it is old: a poll against services that do not answer is slow
             watch.sqs().filter(r -> !r.reachable()).ifPresent(r -> problems.append("SQS did not answer: ").append(r.problem()).append("; "));
             watch.dynamoDb().filter(r -> !r.reachable()).ifPresent(r -> problems.append("DynamoDB did not answer: ").append(r.problem()).append("; "));
+            for (ServiceProbe probe : watch.probes()) {
+                watch.service(probe.service()).filter(r -> !r.reachable()).ifPresent(r -> {
+                    String line = probe.service() + " did not answer: " + r.problem();
+                    if (probe.ready() && problems.indexOf(line) < 0) {
+                        problems.append(line).append("; ");
+                    } else if (!probe.ready() && !notNeeded.contains(line)) {
+                        notNeeded.add(line);
+                    }
+                });
+            }
         }
-        String breakers = openBreakers.isEmpty() ? "" : "; breakers not closed (what they call fails, the app is up): "
-                + String.join(", ", openBreakers);
+        String breakers = (openBreakers.isEmpty() ? "" : "; breakers not closed (what they call fails, the app is up): "
+                + String.join(", ", openBreakers))
+                + (notNeeded.isEmpty() ? "" : "; not needed to be ready: " + String.join("; ", notNeeded));
         if (!problems.isEmpty()) {
             builder.message(problems.substring(0, problems.length() - 2) + breakers);
             builder.down();

@@ -218,6 +218,74 @@ class JarAloneIT {
         }
     }
 
+    /**
+     * None of AWS reachable when the app starts (SQS, DynamoDB, S3 and SNS: an instance booting while its network is
+     * not up yet), with both flows and the alerts on: it starts all the same, readiness says DOWN and names each
+     * service, and once they answer (emulators started on the configured ports, then provisioned) it relays a message
+     * and makes a thumbnail.
+     */
+    @Test
+    void theAppStartsWhileNoAwsServiceAnswersAndFlowsOnceTheyDo(@TempDir Path directory) throws Exception {
+        String prefix = "dark" + System.nanoTime() % 1_000_000;
+        int sqsPort = Emulators.freePort();
+        int dynamoDbPort = Emulators.freePort();
+        int s3Port = Emulators.freePort();
+        int snsPort = Emulators.freePort();
+        try (SampleResponseServer server = SampleResponseServer.start(0, directory.resolve("server.log"))) {
+            Map<String, String> p = deployerProperties(Emulators.shared(), prefix);
+            p.put("aws.endpoint.sqs", "http://127.0.0.1:" + sqsPort);
+            p.put("aws.endpoint.dynamodb", "http://127.0.0.1:" + dynamoDbPort);
+            p.put("aws.endpoint.s3", "http://127.0.0.1:" + s3Port);
+            p.put("aws.endpoint.sns", "http://127.0.0.1:" + snsPort);
+            p.put("provision.sandbox", "true");
+            p.put("alerts.topic", dev.sqsrouter.sandbox.SnsEmulator.topicArn(prefix + "-alerts"));
+            p.put("relay.queues.orders.queue", prefix + "-orders.fifo");
+            p.put("relay.queues.orders.dead-letter-queue", prefix + "-orders-dlq.fifo");
+            p.put("relay.queues.orders.url", server.url());
+            p.put("s3events.bucket", prefix + "-photos");
+            p.put("s3events.topic", prefix + "-photo-added");
+            p.put("s3events.queues.photos.queue", prefix + "-photos-events");
+            p.put("s3events.queues.photos.dead-letter-queue", prefix + "-photos-events-dlq");
+            p.put("s3events.queues.photos.processor", "thumbnail");
+            p.put("s3events.audit.url", server.url());
+            p.put("relay.wait-time-seconds", "1");
+            p.put("s3events.wait-time-seconds", "1");
+            p.put("observe.queue-poll-seconds", "1");
+            writeProperties(directory, p);
+
+            try (AppProcess app = AppProcess.startAlone("aws-late", directory, p)) {
+                URI ready = URI.create("http://127.0.0.1:" + p.get("camel.management.port") + "/observe/health/ready");
+                HttpResponse<String> notReady = await("the app up, not ready").atMost(90, SECONDS).ignoreExceptions()
+                        .until(() -> HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()),
+                                r -> r.statusCode() == 503 && r.body().contains("SQS did not answer"));
+                for (String named : List.of("SQS did not answer", "DynamoDB did not answer",
+                        "S3 did not answer: bucket " + prefix + "-photos", "SNS did not answer: topic " + prefix + "-alerts")) {
+                    assertTrue(notReady.body().contains(named), named + ": " + notReady.body());
+                }
+
+                try (Emulators late = Emulators.start(sqsPort, dynamoDbPort, s3Port, snsPort,
+                        new org.gaul.s3proxy.nio2blob.TransientNio2BlobStore())) {
+                    String provisioned = command(directory, "provision");
+                    assertTrue(provisioned.contains(prefix + "-photos"), provisioned);
+                    app.awaitReady();
+                    post(p, "orders", "late-g1");
+                    var s3 = AwsTestClients.s3(late.s3Endpoint());
+                    byte[] png = dev.sqsrouter.s3events.TestImages.image(640, 480, "png");
+                    s3.putObject(b -> b.bucket(prefix + "-photos").key("cat.png"),
+                            software.amazon.awssdk.core.sync.RequestBody.fromBytes(png));
+                    var sqs = AwsTestClients.sqs(late.sqsEndpoint());
+                    sqs.sendMessage(b -> b.queueUrl(sqs.getQueueUrl(q -> q.queueName(prefix + "-photos-events")).queueUrl())
+                            .messageBody(dev.sqsrouter.s3events.S3EventFixtures.snsNotification(dev.sqsrouter.s3events.S3EventFixtures
+                                    .s3Event(prefix + "-photos", "cat.png", "ObjectCreated:Put", png.length))));
+                    await().atMost(60, SECONDS).until(() -> server.received().size() == 1);
+                    assertTrue(server.received().get(0).contains("late-g1"), server.received().toString());
+                    await().atMost(60, SECONDS).ignoreExceptions().until(() -> s3.headObject(b -> b.bucket(prefix + "-photos")
+                            .key("thumbnails/cat.png")).contentLength() > 0);
+                }
+            }
+        }
+    }
+
     /** What every deployer here writes: the emulators, the ports, the keys, the failure table; a map to add to. */
     private static Map<String, String> deployerProperties(Emulators emulators, String prefix) {
         Map<String, String> p = AppProcess.baseProperties(emulators, "deployer-key", "deployer-admin-key");

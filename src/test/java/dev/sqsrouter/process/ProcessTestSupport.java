@@ -64,6 +64,8 @@ abstract class ProcessTestSupport {
             provisioner.queue(prefix + "-" + name, provisioner.withDeadLetterQueue(Map.of(), prefix + "-" + name + "-dlq", 5));
         }
         provisioner.failureTable(failureTable());
+        // readiness asks for the S3 event flow's bucket (the packaged sample's)
+        new Provisioner(sqs, dynamoDb, dev.sqsrouter.sandbox.AwsTestClients.s3(emulators.s3Endpoint()), null, false).bucket("images");
     }
 
     /**

@@ -157,7 +157,10 @@ public abstract class RelayTestSupport extends AppTestSupport {
                     Integer.parseInt(properties.getProperty("s3events.max-receive-count", "5"))));
         }
         provisioner.failureTable(failureTable());
-        new Provisioner(sqs, dynamoDb, failureBodiesS3, null, false).bucket(FAILURE_BODIES_BUCKET);
+        Provisioner buckets = new Provisioner(sqs, dynamoDb, failureBodiesS3, null, false);
+        buckets.bucket(FAILURE_BODIES_BUCKET);
+        // readiness asks for the S3 event flow's bucket
+        buckets.bucket(properties.getProperty("s3events.bucket", "images"));
     }
 
     @Override

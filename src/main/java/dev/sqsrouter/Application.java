@@ -27,6 +27,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 import org.apache.camel.main.MainListenerSupport;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -63,7 +64,43 @@ public final class Application {
                 || DeploymentTemplate.IAM_POLICY_COMMAND.equals(args[0]))) {
             System.exit(deployment(args[0]));
         }
-        System.exit(newMain().run(args));
+        for (String arg : args) {
+            if (arg.startsWith("-D")) {
+                // after -jar, Java hands it to the app, and Camel's runner would answer with its help screen and exit 0
+                System.err.println(CANNOT_START + arg + " comes after the jar, where Java passes it to the app as an argument:"
+                        + " put settings before -jar (java -Dname=value -jar sqs-router.jar), or in application.properties");
+                System.exit(2);
+            }
+        }
+        try {
+            System.exit(newMain().run(args));
+        } catch (Exception e) {
+            // a configuration mistake found while the beans are made or the routes start: what to fix, on one line
+            // (the whole chain at debug level, for a bug report)
+            LoggerFactory.getLogger(Application.class).debug("the start failed", e);
+            System.err.println(CANNOT_START + startFailure(e));
+            System.exit(1);
+        }
+    }
+
+    private static final String CANNOT_START = "sqs-router cannot start: ";
+
+    /**
+     * One line for a failed start: the configuration mistake (an IllegalArgumentException) behind it, else the first
+     * and the deepest message of the chain.
+     */
+    static String startFailure(Throwable e) {
+        String mistake = configurationMistake(e);
+        if (mistake != null) {
+            return mistake;
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String first = String.valueOf(e.getMessage());
+        String deepest = String.valueOf(root.getMessage());
+        return (root == e || first.contains(deepest) ? first : first + " (" + deepest + ")").replaceAll("\\s*\\R\\s*", " ");
     }
 
     /**
@@ -104,7 +141,7 @@ public final class Application {
             return exitCode[0] != 0 ? exitCode[0] : run;
         } catch (Exception e) {
             // a configuration mistake found while the beans are made: what to fix, not a stack trace
-            System.err.println("provision failed: " + configurationMistake(e));
+            System.err.println("provision failed: " + startFailure(e));
             return 1;
         }
     }
@@ -153,21 +190,21 @@ public final class Application {
             main.run(new String[0]);
             return exitCode[0];
         } catch (Exception e) {
-            System.err.println("failures " + invocation.command() + " failed: " + configurationMistake(e));
+            System.err.println("failures " + invocation.command() + " failed: " + startFailure(e));
             return FailuresCommand.STORE_ERROR;
         } finally {
             System.setOut(out);
         }
     }
 
-    /** The message of the IllegalArgumentException (a configuration mistake) behind e, else e itself. */
+    /** The message of the IllegalArgumentException (a configuration mistake) behind e, or null. */
     static String configurationMistake(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
             if (cause instanceof IllegalArgumentException) {
                 return cause.getMessage();
             }
         }
-        return e.toString();
+        return null;
     }
 
     /**

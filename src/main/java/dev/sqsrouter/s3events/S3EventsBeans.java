@@ -58,6 +58,8 @@ public class S3EventsBeans implements CamelConfiguration {
             return;
         }
         requireAuditUrl(auditUrl);
+        // the thumbnailer bean is made on first use: its settings are checked now, so that a mistake stops the start
+        thumbnailer();
         String bucket = thumbnailBucket(sourceBucket, thumbnailBucket, thumbnailPrefix);
         if (thumbnailBucket == null || thumbnailBucket.isBlank()) {
             // the put-thumbnail step names {{s3events.thumbnail.bucket}}: empty means the source bucket

@@ -5,20 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.sqsrouter.Application;
+import dev.sqsrouter.AppCommandLine;
+import dev.sqsrouter.AppCommandLine.Result;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
 class DeploymentCommandTest {
 
     /** What a command printed on each stream and how it ended. */
-    private record Result(int exitCode, String stdout, String stderr) {
-    }
 
     @Test
     void withTheShippedConfigurationTheCommandsPrintTheFilesOfDeploy(@TempDir Path temp) throws Exception {
@@ -101,32 +97,8 @@ class DeploymentCommandTest {
         assertEquals("", result.stdout(), "no half template to redirect into a file");
     }
 
-    /**
-     * java ... dev.sqsrouter.Application command, in a working directory, with environment variables and system
-     * properties; none of this JVM's configuration variables reach it.
-     */
     private static Result run(Path temp, String command, Path workingDirectory, Map<String, String> environment,
             Map<String, String> properties) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>();
-        line.add(ProcessHandle.current().info().command().orElse("java"));
-        line.add("-cp");
-        line.add(System.getProperty("java.class.path"));
-        properties.forEach((key, value) -> line.add("-D" + key + "=" + value));
-        line.add(Application.class.getName());
-        line.add(command);
-        File stdout = Files.createTempFile(temp, "stdout", ".txt").toFile();
-        File stderr = Files.createTempFile(temp, "stderr", ".txt").toFile();
-        ProcessBuilder builder = new ProcessBuilder(line).directory(workingDirectory.toFile())
-                .redirectOutput(stdout).redirectError(stderr);
-        builder.environment().keySet().removeIf(name -> name.startsWith("RELAY_") || name.startsWith("S3EVENTS_")
-                || name.startsWith("FAILURES_") || name.startsWith("INGRESS_"));
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        if (!process.waitFor(2, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError(command + " did not end within 2 minutes");
-        }
-        return new Result(process.exitValue(), Files.readString(stdout.toPath(), StandardCharsets.UTF_8),
-                Files.readString(stderr.toPath(), StandardCharsets.UTF_8));
+        return AppCommandLine.run(temp, List.of(command), workingDirectory, environment, properties);
     }
 }

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.sqsrouter.sqs.SqsMessage;
 
 /**
@@ -58,7 +59,9 @@ public record IngressRequest(String alias, String queue, String messageBody, Str
                 + (idempotencyKey != null ? idempotencyKey.length() : MESSAGE_ID_LENGTH);
     }
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** B nests one level less than Jackson reads by default: the wrapper {"data": B} adds one, and the relay must read it. */
+    private static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(StreamReadConstraints.DEFAULT_MAX_DEPTH - 1).build()).build();
 
     /**
      * Checks a request against SQS's rules, in this order: Idempotency-Key, size, JSON object, MessageGroupID. The

@@ -9,7 +9,11 @@ import java.util.Set;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sqsrouter.config.ControlCharacters;
 import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.http.HttpApiException;
 import org.apache.camel.CamelContext;
@@ -18,7 +22,10 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 /**
  * The failures command: {@code java -jar sqs-router.jar failures list|show|replay|discard|stats [options] [--json]},
  * the admin API's failure operations ({@link FailureOperations}) on the failure store directly, with no app running.
- * Human-readable by default; {@code --json} prints what the REST API answers. Exit codes: 0 done, 1 AWS or the store
+ * Human-readable by default; {@code --json} prints what the REST API answers. Records hold text from producers and
+ * response servers: its control characters are escaped before they reach the terminal (\n, backslash-u001b in the
+ * human output; JSON escapes in --json, C1 controls included), so that a record can neither drive the terminal nor
+ * pass for another line. Exit codes: 0 done, 1 AWS or the store
  * failed, 2 usage (with the usage on standard error), 3 not found, 4 conflict (the record is no longer OPEN).
  */
 public final class FailuresCommand {
@@ -48,6 +55,31 @@ public final class FailuresCommand {
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    static {
+        JSON.getFactory().setCharacterEscapes(new TerminalSafeEscapes());
+    }
+
+    /** JSON's own escapes, and also DEL, the C1 controls and the Unicode line separators, which JSON may leave raw. */
+    private static final class TerminalSafeEscapes extends CharacterEscapes {
+
+        private final int[] ascii = standardAsciiEscapesForJSON();
+
+        TerminalSafeEscapes() {
+            ascii[0x7F] = ESCAPE_STANDARD;
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return ascii;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int c) {
+            return c <= Character.MAX_VALUE && ControlCharacters.isControl((char) c)
+                    ? new SerializedString(ControlCharacters.escape(Character.toString(c))) : null;
+        }
+    }
     private static final Map<String, Set<String>> OPTIONS = Map.of(
             "list", Set.of("queue", "group", "class", "status", "from", "to", "limit", "cursor"),
             "show", Set.of(), "replay", Set.of(), "discard", Set.of("reason"), "stats", Set.of("status"));
@@ -150,7 +182,7 @@ public final class FailuresCommand {
                 }
                 case "discard" -> {
                     answer = operations.discard(a.get(0), a.get(1), a.get(2), o.get("reason"));
-                    human = value -> "discarded " + a.get(0) + " " + a.get(1) + " " + a.get(2) + "\n";
+                    human = value -> "discarded " + safe(a.get(0)) + " " + safe(a.get(1)) + " " + safe(a.get(2)) + "\n";
                 }
                 default -> {
                     answer = operations.counts(o.get("status"));
@@ -164,7 +196,7 @@ public final class FailuresCommand {
             if (invocation.json()) {
                 err.println(json(Map.of("error", refused.error(), "message", refused.getMessage())));
             } else {
-                err.println("failures " + invocation.command() + ": " + refused.getMessage());
+                err.println("failures " + invocation.command() + ": " + safe(refused.getMessage()));
             }
             return switch (refused.status()) {
                 case 400, 405, 415 -> USAGE;
@@ -173,7 +205,7 @@ public final class FailuresCommand {
                 default -> STORE_ERROR;
             };
         } catch (RuntimeException e) {
-            err.println("failures " + invocation.command() + " failed: " + e);
+            err.println("failures " + invocation.command() + " failed: " + safe(e));
             return STORE_ERROR;
         }
     }
@@ -195,11 +227,12 @@ public final class FailuresCommand {
         text.append(String.format(format, "RECORDED AT", "QUEUE", "GROUP", "SEQUENCE/KEY", "CLASS", "STATUS", "HTTP", "REASON"));
         for (Map<String, Object> r : records) {
             Object sequence = r.get("sequence") != null ? r.get("sequence") : r.get("key");
-            text.append(String.format(format, r.get("recordedAt"), r.get("alias"), r.get("group"), sequence, r.get("class"),
-                    r.get("status"), r.get("httpStatus") == null ? "-" : r.get("httpStatus"), oneLine(r.get("reason"), 80)));
+            text.append(String.format(format, safe(r.get("recordedAt")), safe(r.get("alias")), safe(r.get("group")), safe(sequence),
+                    safe(r.get("class")), safe(r.get("status")), r.get("httpStatus") == null ? "-" : safe(r.get("httpStatus")),
+                    oneLine(r.get("reason"), 80)));
         }
         text.append(records.isEmpty() ? "no records\n" : records.size() + (records.size() == 1 ? " record\n" : " records\n"));
-        text.append(page.get("next") == null ? "last page\n" : "next page: --cursor " + page.get("next") + "\n");
+        text.append(page.get("next") == null ? "last page\n" : "next page: --cursor " + safe(page.get("next")) + "\n");
         return text.toString();
     }
 
@@ -209,10 +242,10 @@ public final class FailuresCommand {
         StringBuilder text = new StringBuilder();
         record.forEach((name, value) -> {
             if (!name.equals("body")) {
-                text.append(String.format("%-16s %s%n", name, value == null ? "-" : value));
+                text.append(String.format("%-16s %s%n", name, value == null ? "-" : safe(value)));
             }
         });
-        text.append("body\n").append(record.get("body") == null ? "-" : record.get("body")).append('\n');
+        text.append("body\n").append(record.get("body") == null ? "-" : safe(record.get("body"))).append('\n');
         return text.toString();
     }
 
@@ -223,14 +256,14 @@ public final class FailuresCommand {
         List<FailureReplay.Skipped> skipped = (List<FailureReplay.Skipped>) result.get("skipped");
         StringBuilder text = new StringBuilder();
         for (FailureReplay.Replayed r : replayed) {
-            text.append("replayed ").append(r.sequence()).append(" as ").append(r.replayMessageId()).append('\n');
+            text.append("replayed ").append(safe(r.sequence())).append(" as ").append(safe(r.replayMessageId())).append('\n');
         }
         for (FailureReplay.Skipped s : skipped) {
-            text.append("skipped  ").append(s.sequence()).append(": ").append(s.reason()).append('\n');
+            text.append("skipped  ").append(safe(s.sequence())).append(": ").append(safe(s.reason())).append('\n');
         }
         text.append("replayed ").append(replayed.size()).append(", skipped ").append(skipped.size()).append('\n');
         if (result.get("message") != null) {
-            text.append("stopped: ").append(result.get("message")).append('\n');
+            text.append("stopped: ").append(safe(result.get("message"))).append('\n');
         }
         return text.toString();
     }
@@ -240,7 +273,7 @@ public final class FailuresCommand {
         Map<String, Object> counts = (Map<String, Object>) answer;
         StringBuilder text = new StringBuilder();
         ((Map<String, Map<String, Object>>) counts.get("queues")).forEach((alias, queue) -> {
-            text.append(String.format("%-24s %8s%n", alias, queue.get("total")));
+            text.append(String.format("%-24s %8s%n", safe(alias), queue.get("total")));
             ((Map<String, Object>) queue.get("classes")).forEach((failureClass, n) ->
                     text.append(String.format("  %-22s %8s%n", failureClass, n)));
         });
@@ -253,6 +286,11 @@ public final class FailuresCommand {
             return "-";
         }
         String line = text.toString().replaceAll("\\s+", " ");
-        return line.length() <= chars ? line : line.substring(0, chars - 3) + "...";
+        return safe(line.length() <= chars ? line : line.substring(0, chars - 3) + "...");
+    }
+
+    /** A value as the terminal may show it: its control characters escaped. */
+    private static String safe(Object value) {
+        return ControlCharacters.escape(String.valueOf(value));
     }
 }

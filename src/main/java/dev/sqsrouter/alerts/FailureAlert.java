@@ -4,6 +4,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
+import dev.sqsrouter.config.ControlCharacters;
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
 
@@ -14,8 +15,11 @@ import dev.sqsrouter.failure.FailureRecord;
  *               console name it
  * @param queue  the SQS queue
  * @param group  the message group, "-" on a standard queue (as the failure store keys it)
- * @param reason the failure's reason, cut to {@value #MAX_REASON_CHARS} characters
+ * @param reason the failure's reason on one line, cut to {@value #MAX_REASON_CHARS} characters
  * @param key    the record's key in its group (the failure store's sort key)
+ * Group, reason and key come from producers and response servers: their control characters are escaped (\n,
+ * backslash-u001b), so that an alert's text can neither gain lines nor drive the terminal it is read in. The link
+ * percent-encodes the values themselves.
  * @param link   the record in the console
  */
 public record FailureAlert(String alias, String queue, String group, FailureClass failureClass, String reason,
@@ -30,8 +34,8 @@ public record FailureAlert(String alias, String queue, String group, FailureClas
         String key = record.sortKey();
         String link = stripTrailingSlash(consoleBaseUrl) + "/console/#record/" + segment(alias) + "/" + segment(group)
                 + "/" + segment(key);
-        return new FailureAlert(alias, record.queue(), group, record.failureClass(), cut(record.reason()),
-                record.recordedAt(), key, link);
+        return new FailureAlert(alias, record.queue(), ControlCharacters.escape(group), record.failureClass(),
+                cut(record.reason()), record.recordedAt(), ControlCharacters.escape(key), link);
     }
 
     /** A path segment percent-encoded as the admin API decodes it: '/' is %2F, a space %20, '#' %23. */
@@ -43,7 +47,7 @@ public record FailureAlert(String alias, String queue, String group, FailureClas
         if (reason == null) {
             return "(no reason recorded)";
         }
-        String oneLine = reason.replaceAll("\\s+", " ").trim();
+        String oneLine = ControlCharacters.escape(reason.replaceAll("\\s+", " ").trim());
         return oneLine.length() <= MAX_REASON_CHARS ? oneLine : oneLine.substring(0, MAX_REASON_CHARS) + "...";
     }
 

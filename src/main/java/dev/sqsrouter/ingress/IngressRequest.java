@@ -12,9 +12,11 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.sqsrouter.sqs.SqsMessage;
 
 /**
@@ -58,7 +60,9 @@ public record IngressRequest(String alias, String queue, String messageBody, Str
                 + (idempotencyKey != null ? idempotencyKey.length() : MESSAGE_ID_LENGTH);
     }
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** B nests one level less than Jackson reads by default: the wrapper {"data": B} adds one, and the relay must read it. */
+    private static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+            .maxNestingDepth(StreamReadConstraints.DEFAULT_MAX_DEPTH - 1).build()).build();
 
     /**
      * Checks a request against SQS's rules, in this order: Idempotency-Key, size, JSON object, MessageGroupID. The
@@ -147,7 +151,7 @@ public record IngressRequest(String alias, String queue, String messageBody, Str
                 throw new HttpApiException(400, "invalid_json", "the body has more after its JSON object: send one JSON object");
             }
         } catch (JsonProcessingException e) {
-            throw new HttpApiException(400, "invalid_json", "the body is not valid JSON (" + reason(e) + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
+            throw new HttpApiException(400, "invalid_json", "the body is not valid JSON (" + reason(e) + where(e)
                     + "): send a JSON object with " + GROUP_FIELD);
         } catch (IOException e) {
             throw new IllegalStateException("reading a string cannot fail", e);
@@ -161,6 +165,12 @@ public record IngressRequest(String alias, String queue, String messageBody, Str
             throw new HttpApiException(400, "invalid_group", GROUP_FIELD + " " + problem + " (it becomes the SQS MessageGroupId)");
         }
         return group;
+    }
+
+    /** Where the parser stopped; Jackson's limits (nesting depth, number length) name no place. */
+    private static String where(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        return at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
 
     /** Jackson's own words, without its note on where the enclosing object started. */

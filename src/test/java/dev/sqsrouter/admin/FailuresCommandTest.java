@@ -114,6 +114,43 @@ class FailuresCommandTest extends IngressTestSupport {
     }
 
     @Test
+    void controlCharactersOfARecordAreEncodedBeforeTheyReachTheTerminal() throws Exception {
+        String reason = "response server answered \u001b[2J\u001b[31mall clear\u0007\r\n2026-12-01T10:00:00Z forged\u009b";
+        String body = "{\"data\":{\"MessageGroupID\":\"esc\",\"note\":\"a\\u001b[31m\"}}\u001b]0;title\u0007";
+        appFailureStore().record(new FailureRecord(queue("queue-1"), "esc", "5", "m-5", body, FailureClass.BUSINESS, reason, 200,
+                "{\"status_code\": 500, \"content\": \"\u001b[5m\"}", 1, T0, T0));
+
+        Result list = run("list", "--group", "esc");
+        assertEquals(0, list.exitCode(), list.stderr());
+        assertEquals("", controlCharactersButLineFeeds(list.stdout()), list.stdout());
+        assertTrue(list.stdout().contains("response server answered \\u001b[2J\\u001b[31mall clear\\u0007 2026-12-01T10:00:00Z"),
+                list.stdout());
+        assertEquals(4, list.stdout().lines().count(), "heading, one record, count, page: " + list.stdout());
+
+        Result show = run("show", "queue-1", "esc", "5");
+        assertEquals(0, show.exitCode(), show.stderr());
+        assertEquals("", controlCharactersButLineFeeds(show.stdout()), show.stdout());
+        assertTrue(show.stdout().contains("reason           " + reason.replace("\u001b", "\\u001b").replace("\u0007", "\\u0007")
+                .replace("\r", "\\r").replace("\n", "\\n").replace("\u009b", "\\u009b") + "\n"), show.stdout());
+        assertTrue(show.stdout().endsWith("body\n{\"data\":{\"MessageGroupID\":\"esc\",\"note\":\"a\\u001b[31m\"}}\\u001b]0;title\\u0007\n"),
+                show.stdout());
+
+        Result json = run("show", "queue-1", "esc", "5", "--json");
+        assertEquals(0, json.exitCode(), json.stderr());
+        assertEquals("", controlCharactersButLineFeeds(json.stdout()), json.stdout());
+        JsonNode shown = JSON.readTree(json.stdout());
+        assertEquals(reason, shown.path("reason").asText(), "--json is exact once parsed");
+        assertEquals(body, shown.path("body").asText());
+    }
+
+    private static String controlCharactersButLineFeeds(String text) {
+        StringBuilder found = new StringBuilder();
+        text.chars().filter(c -> Character.getType(c) == Character.CONTROL && c != '\n')
+                .forEach(c -> found.append(String.format("U+%04X ", c)));
+        return found.toString();
+    }
+
+    @Test
     void usageMistakesEndWithExitCodeTwoAndTheUsageOnStandardError() throws Exception {
         for (String[] args : List.of(new String[] {}, new String[] {"lsit"}, new String[] {"show", "queue-1"},
                 new String[] {"discard", "queue-1", "g", "1"}, new String[] {"list", "--sort", "asc"},

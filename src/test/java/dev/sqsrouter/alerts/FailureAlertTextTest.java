@@ -94,6 +94,42 @@ class FailureAlertTextTest {
     }
 
     @Test
+    void controlCharactersOfUntrustedFieldsAreEncodedInTheAlertText() {
+        FailureAlerts alerts = new FailureAlerts(Map.of("orders.fifo", "orders"), "https://ops.example", Duration.ofSeconds(60),
+                Clock.systemUTC());
+        FailureAlert alert = alerts.alertOf(record("orders.fifo", "g\u001b[31m", "42", FailureClass.BUSINESS,
+                "server said \u001b[2J\u001b[31mall clear\u0007\u009b1m\r\nrecord: https://evil.example/"));
+        assertEquals("server said \\u001b[2J\\u001b[31mall clear\\u0007\\u009b1m record: https://evil.example/", alert.reason());
+        assertEquals("g\\u001b[31m", alert.group());
+        assertEquals("https://ops.example/console/#record/orders/g%1B%5B31m/" + FailureRecord.paddedSequence("42"), alert.link(),
+                "the link keeps the group itself, percent-encoded");
+
+        Exchange single = new DefaultExchange(new DefaultCamelContext());
+        single.getMessage().setBody(alert);
+        alerts.single(single);
+        String text = single.getMessage().getBody(String.class);
+        assertTrue(text.contains("group:  g\\u001b[31m\n"), text);
+        assertTrue(text.contains("reason: server said \\u001b[2J\\u001b[31mall clear\\u0007\\u009b1m record: https://evil.example/\n"),
+                text);
+        assertEquals(1, text.lines().filter(line -> line.startsWith("record:")).count(), text);
+        assertEquals("", controlCharactersBut(text, '\n'), "no control character but the text's own line breaks");
+
+        Exchange summary = new DefaultExchange(new DefaultCamelContext());
+        summary.getMessage().setBody(new AlertDigest().add(alert).add(alert));
+        alerts.summary(summary);
+        String digest = summary.getMessage().getBody(String.class);
+        assertTrue(digest.contains("  group g\\u001b[31m  BUSINESS: server said \\u001b[2J"), digest);
+        assertEquals("", controlCharactersBut(digest, '\n'), digest);
+    }
+
+    private static String controlCharactersBut(String text, char allowed) {
+        StringBuilder found = new StringBuilder();
+        text.chars().filter(c -> Character.getType(c) == Character.CONTROL && c != allowed)
+                .forEach(c -> found.append(String.format("U+%04X ", c)));
+        return found.toString();
+    }
+
+    @Test
     void aDigestCountsEveryFailureAndKeepsOnlyTheFirstFew() {
         FailureAlerts alerts = new FailureAlerts(Map.of("a.fifo", "a", "b", "b"), "http://x", Duration.ofSeconds(60),
                 Clock.systemUTC());

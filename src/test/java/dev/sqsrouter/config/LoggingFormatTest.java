@@ -69,6 +69,49 @@ class LoggingFormatTest {
     }
 
     @Test
+    void textLinesEncodeTheControlCharactersOfUntrustedTextSoThatNoLineCanBeForgedNorTheTerminalDriven() throws Exception {
+        List<String> lines = probe("text", HostileProbe.class);
+
+        String refused = lines.stream().filter(line -> line.contains("refused object")).findFirst().orElseThrow();
+        assertTrue(refused.endsWith(" WARN  [main] HostileProbe route=s3-audit queue=audit group=g\\u001b[31m"
+                + " message=m\\n1 - refused object uploads/a\\nb\\u001b[31m.png\\r: body {\"k\":\"x\\ny\"}\\u0000\\u009b"),
+                refused);
+        String failed = lines.stream().filter(line -> line.contains("could not parse")).findFirst().orElseThrow();
+        assertTrue(failed.endsWith(" ERROR [main] HostileProbe - could not parse"), failed);
+        int at = lines.indexOf(failed);
+        assertEquals("java.lang.IllegalStateException: bad key a\\nb\\u001b[31m\\n2026-12-02T10:00:00.000Z INFO  [main] forged",
+                lines.get(at + 1), "the exception's message on one line, escaped");
+        assertTrue(lines.get(at + 2).startsWith("\tat dev.sqsrouter.config.LoggingFormatTest$HostileProbe.main("),
+                "the stack trace keeps its lines: " + lines.get(at + 2));
+        assertTrue(lines.stream().anyMatch(line -> line.equals("Caused by: java.io.IOException: inner\\u001b]0;title\\u0007")),
+                String.join("\n", lines));
+        assertEquals(List.of(), lines.stream().filter(line -> line.contains("forged") && line.startsWith("2026-12-02")).toList(),
+                "no line starts with a forged date");
+        assertEquals(List.of(), lines.stream().filter(line -> line.chars().anyMatch(c -> Character.getType(c) == Character.CONTROL
+                && c != '\t')).toList(), "no control character but the stack trace's tabs");
+    }
+
+    @Test
+    void jsonLinesKeepUntrustedTextExactly() throws Exception {
+        List<String> lines = probe("json", HostileProbe.class);
+
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : lines) {
+            events.add(JSON.readTree(line));
+        }
+        assertEquals(2, events.size(), String.join("\n", lines));
+        JsonNode refused = events.get(0);
+        assertEquals("refused object " + HostileProbe.KEY + ": body " + HostileProbe.BODY, refused.path("message").asText());
+        assertEquals("g\u001b[31m", refused.path(MessageLogContext.GROUP).asText());
+        assertEquals("m\n1", refused.path(MessageLogContext.MESSAGE_ID).asText());
+        JsonNode failed = events.get(1);
+        assertEquals("bad key a\nb\u001b[31m\n2026-12-02T10:00:00.000Z INFO  [main] forged",
+                failed.path("error.message").asText());
+        assertTrue(failed.path("error.stack_trace").asText().contains("Caused by: java.io.IOException: inner\u001b]0;title\u0007"),
+                failed.toString());
+    }
+
+    @Test
     void theFormatComesFromTheLayersInTheAppsOrder() throws IOException {
         Path file = directory.resolve("application.properties");
         ClassLoader packaged = getClass().getClassLoader();
@@ -93,13 +136,17 @@ class LoggingFormatTest {
 
     /** Runs {@link Probe} with the shipped configuration (not the tests' own) and the given format; its output lines. */
     private List<String> probe(String format) throws Exception {
+        return probe(format, Probe.class);
+    }
+
+    private List<String> probe(String format, Class<?> main) throws Exception {
         Path config = Path.of("target", "classes", "log4j2.properties").toAbsolutePath();
         Path out = directory.resolve(format + ".log");
         Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"),
                 "-Dlog4j2.configurationFile=" + config,
                 "-Dlogging.format=" + format,
-                Probe.class.getName())
+                main.getName())
                 .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the probe ends");
         List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8).stream().filter(line -> !line.isBlank()).toList();
@@ -118,6 +165,25 @@ class LoggingFormatTest {
             log.warn("relayed after 2 attempts");
             MessageLogContext.leave();
             log.info("no message here");
+        }
+    }
+
+    /** Logs what an uploader and a producer control: an S3 key, a body, a group and a message id, and an exception. */
+    public static final class HostileProbe {
+
+        static final String KEY = "uploads/a\nb\u001b[31m.png\r";
+        static final String BODY = "{\"k\":\"x\ny\"}\u0000\u009b";
+
+        public static void main(String[] args) {
+            LoggingFormat.apply();
+            Logger log = LoggerFactory.getLogger("HostileProbe");
+            MessageLogContext.enter("s3-audit", new SqsMessage("audit", "m\n1", "receipt", "g\u001b[31m", null, 1,
+                    null, null, BODY, null));
+            log.warn("refused object {}: body {}", KEY, BODY);
+            MessageLogContext.leave();
+            log.error("could not parse", new IllegalStateException(
+                    "bad key a\nb\u001b[31m\n2026-12-02T10:00:00.000Z INFO  [main] forged",
+                    new java.io.IOException("inner\u001b]0;title\u0007")));
         }
     }
 }

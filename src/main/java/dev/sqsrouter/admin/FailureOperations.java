@@ -351,6 +351,11 @@ public class FailureOperations {
             // too large for the table: the body above was read from there
             json.put("bodyRef", entry.bodyRef());
         }
+        if (entry.body().missing() != null) {
+            // the object is gone (a lifecycle rule on the bucket): the record stays readable, with what the item kept
+            json.put("bodyMissing", entry.body().missing());
+            json.put("bodyPreview", entry.body().preview());
+        }
         if (entry.storeNote() != null) {
             json.put("storeNote", entry.storeNote());
         }

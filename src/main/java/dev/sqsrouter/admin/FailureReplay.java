@@ -83,10 +83,13 @@ public class FailureReplay {
             if (entry.status() != FailureStatus.OPEN) {
                 continue;
             }
+            // a body kept in S3 is read now, one at a time: a page of large bodies is never held at once
+            entry = store.body(entry);
             FailureRecord record = entry.record();
             if (record.body() == null || (record.group() == null && IngressSender.isFifo(queue))) {
-                skipped.add(new Skipped(record.sequence(), record.messageId(),
-                        record.body() == null ? "no body was stored" : "no message group was stored"));
+                skipped.add(new Skipped(record.sequence(), record.messageId(), entry.body().missing() != null
+                        ? entry.body().missing() + ": not replayed, the record stays OPEN"
+                        : record.body() == null ? "no body was stored" : "no message group was stored"));
                 continue;
             }
             SendMessageResponse sent;

@@ -36,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * The DynamoDB table an administrator works from: every failed message, keyed pk = queue#group, sk = sequence, so
@@ -225,8 +226,13 @@ public class FailureStore {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** The whole body an s3:// reference points to. */
-    private String getBody(String bodyRef) {
+    /**
+     * The whole body an s3:// reference points to, or null when the object is gone (a lifecycle rule on the bucket may
+     * delete bodies before their records): the record is still shown and replays skip it, naming {@link #goneBody}.
+     *
+     * @throws FailureStoreException when S3 did not answer, or refused otherwise
+     */
+    String getBody(String bodyRef) {
         if (!bodyRef.startsWith("s3://") || bodyRef.indexOf('/', 5) < 0) {
             throw new FailureStoreException("failure store " + table + ": not an s3:// body reference: " + bodyRef, null);
         }
@@ -239,9 +245,16 @@ public class FailureStore {
         try {
             ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
             return bytes.asString(StandardCharsets.UTF_8);
+        } catch (NoSuchKeyException gone) {
+            return null;
         } catch (SdkException e) {
             throw new FailureStoreException("failure store " + table + ": the body in " + bodyRef + " could not be read", e);
         }
+    }
+
+    /** What a record whose body object is gone says instead of its body. */
+    public static String goneBody(String bodyRef) {
+        return "the body object " + bodyRef + " is gone";
     }
 
     /** The records of one queue and group, in sequence order, all of them at once (tests; small groups). */
@@ -324,7 +337,8 @@ public class FailureStore {
 
                 @Override
                 public List<StoredFailure> next() {
-                    return responses.next().items().stream().map(FailureStore.this::storedFromItem).toList();
+                    // bodies in S3 are read one at a time, as the replay sends them (see body())
+                    return responses.next().items().stream().map(item -> storedFromItem(item, false)).toList();
                 }
             };
         };
@@ -634,14 +648,47 @@ public class FailureStore {
 
     /** A stored record, its body fetched from S3 when the item holds a reference to it. */
     StoredFailure storedFromItem(Map<String, AttributeValue> item) {
+        return storedFromItem(item, true);
+    }
+
+    /**
+     * A stored record; a body kept in S3 is fetched only when fetchBody is true, else the record's body is null and
+     * {@link StoredFailure#bodyRef()} says where it is (see {@link #body(StoredFailure)}).
+     */
+    StoredFailure storedFromItem(Map<String, AttributeValue> item, boolean fetchBody) {
         String status = str(item, "status");
         String changedAt = str(item, "statusChangedAt");
         String bodyRef = str(item, "bodyRef");
-        String body = bodyRef != null ? getBody(bodyRef) : str(item, "body");
+        String body = str(item, "body");
+        StoredFailure.BodyState state = StoredFailure.BodyState.WHOLE;
+        if (bodyRef != null) {
+            Integer bytes = item.containsKey("bodySize") ? Integer.valueOf(item.get("bodySize").n()) : null;
+            body = fetchBody ? getBody(bodyRef) : null;
+            state = new StoredFailure.BodyState(bytes, str(item, "bodyPreview"),
+                    fetchBody && body == null ? goneBody(bodyRef) : null);
+        }
         return new StoredFailure(fromItem(item, body), status == null ? FailureStatus.OPEN : FailureStatus.valueOf(status),
                 changedAt == null ? null : Instant.parse(changedAt), str(item, "replayMessageId"), bodyRef, str(item, "storeNote"),
                 str(item, "discardReason"),
-                item.containsKey(EXPIRES_AT) ? Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())) : null);
+                item.containsKey(EXPIRES_AT) ? Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())) : null, state);
+    }
+
+    /**
+     * The record with its body read from S3 if it was not (a record read without it), or with its body's absence
+     * named when the object is gone.
+     */
+    public StoredFailure body(StoredFailure entry) {
+        if (entry.bodyRef() == null || entry.record().body() != null || entry.body().missing() != null) {
+            return entry;
+        }
+        String body = getBody(entry.bodyRef());
+        FailureRecord r = entry.record();
+        FailureRecord withBody = new FailureRecord(r.queue(), r.group(), r.sequence(), r.messageId(), body, r.failureClass(),
+                r.reason(), r.httpStatus(), r.answer(), r.receiveCount(), r.firstReceivedAt(), r.recordedAt(),
+                r.idempotencyKey(), r.recordIndex());
+        return new StoredFailure(withBody, entry.status(), entry.statusChangedAt(), entry.replayMessageId(), entry.bodyRef(),
+                entry.storeNote(), entry.discardReason(), entry.expiresAt(), new StoredFailure.BodyState(entry.body().bytes(),
+                entry.body().preview(), body == null ? goneBody(entry.bodyRef()) : null));
     }
 
     static FailureRecord fromItem(Map<String, AttributeValue> item, String body) {

@@ -126,11 +126,14 @@ public class FailureOperations {
         if (result.failure() != null) {
             answer.put("error", "queue_unavailable");
             answer.put("message", result.failure());
+        } else if (result.busy() != null) {
+            answer.put("error", "replay_in_progress");
+            answer.put("message", result.busy());
         }
         answer.putAll(head(alias, queue, checkedGroup));
         answer.put("replayed", result.replayed());
         answer.put("skipped", result.skipped());
-        return new Outcome(result.failure() == null ? 200 : 503, answer);
+        return new Outcome(result.failure() != null ? 503 : result.busy() != null ? 409 : 200, answer);
     }
 
     /** DELETE /admin/failures/&lt;alias&gt;/&lt;group&gt;/&lt;key&gt;: one OPEN record DISCARDED, with the reason. */
@@ -187,8 +190,8 @@ public class FailureOperations {
         try {
             return FailureStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new HttpApiException(400, "invalid_status", "status '" + status + "' is not a status: use OPEN, REPLAYED,"
-                    + " DISCARDED or ALL");
+            throw new HttpApiException(400, "invalid_status", "status '" + status + "' is not a status: use OPEN, REPLAYING,"
+                    + " REPLAYED, DISCARDED or ALL");
         }
     }
 

@@ -323,9 +323,11 @@ public class FailureStore {
         }
         String last = lastItem.get(0).get("sk").s();
         Iterable<QueryResponse> pages = dynamoDb.queryPaginator(b -> b.tableName(table).consistentRead(true)
-                .keyConditionExpression("pk = :pk AND sk <= :last").filterExpression("#status = :open")
+                // REPLAYING too: a claim is taken again once its lease ran out, and one still held stops the replay
+                .keyConditionExpression("pk = :pk AND sk <= :last").filterExpression("#status IN (:open, :replaying)")
                 .expressionAttributeNames(Map.of("#status", STATUS))
-                .expressionAttributeValues(Map.of(":pk", s(pk), ":last", s(last), ":open", s(FailureStatus.OPEN.name())))
+                .expressionAttributeValues(Map.of(":pk", s(pk), ":last", s(last), ":open", s(FailureStatus.OPEN.name()),
+                        ":replaying", s(FailureStatus.REPLAYING.name())))
                 .limit(pageSize));
         return () -> {
             Iterator<QueryResponse> responses = pages.iterator();
@@ -580,21 +582,104 @@ public class FailureStore {
         DONE,
         /** No record has that key. */
         NOT_FOUND,
-        /** The record is there but no longer OPEN (replayed or discarded already). */
+        /** The record is there but no longer OPEN (replayed or discarded already, or claimed by a replay). */
         NOT_OPEN
     }
 
-    /** Marks an OPEN record REPLAYED, noting the message id of the copy that was sent. */
-    public Transition markReplayed(FailureRecord record, String replayMessageId, Instant at) {
-        return leaveOpen(record.queue(), record.group(), record.sortKey(), FailureStatus.REPLAYED, replayMessageId, null, at);
+    /** What a replay's claim of a record did. */
+    public enum Claim {
+        /** The record is REPLAYING under this claim until the lease runs out: send it, then mark it. */
+        CLAIMED,
+        /** Another replay holds it (its lease has not run out): the group is being replayed. */
+        BUSY,
+        /** It is REPLAYED or DISCARDED: nothing to send. */
+        RESOLVED,
+        /** No record has that key. */
+        NOT_FOUND
     }
 
-    /** Marks an OPEN record DISCARDED, with the administrator's reason. */
+    /** The record's lease, epoch milliseconds: a claim older than this may be taken again. */
+    static final String LEASE_UNTIL = "leaseUntil";
+    static final String CLAIM_ID = "claimId";
+    /** Who may change a record's status now: an OPEN one, or a REPLAYING one whose replay's lease ran out. */
+    private static final String CLAIMABLE = "attribute_exists(pk) AND (#status = :open OR (#status = :replaying AND "
+            + LEASE_UNTIL + " < :now))";
+
+    /**
+     * Claims a record for a replay before it is sent: OPEN (or REPLAYING with a lease run out) becomes REPLAYING with
+     * this claim id and a lease until now + lease, by one conditional update, so that of two replays, or a replay and a
+     * discard, one wins and the other sees it. A replay that dies after this leaves the record REPLAYING: once the
+     * lease has run out the next replay claims it again (the copy's deduplication id is the same, so SQS drops a second
+     * send within 5 minutes).
+     */
+    public Claim claim(FailureRecord record, String claimId, Instant now, Duration lease) {
+        Map<String, AttributeValue> values = claimable(now);
+        values.put(":to", s(FailureStatus.REPLAYING.name()));
+        values.put(":claim", s(claimId));
+        values.put(":until", AttributeValue.fromN(Long.toString(now.plus(lease).toEpochMilli())));
+        values.put(":at", s(now.toString()));
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(record.queue(), record.group(), record.sortKey()))
+                    .updateExpression("SET #status = :to, " + CLAIM_ID + " = :claim, " + LEASE_UNTIL + " = :until, statusChangedAt = :at")
+                    .conditionExpression(CLAIMABLE)
+                    .expressionAttributeNames(Map.of("#status", STATUS))
+                    .expressionAttributeValues(values));
+            return Claim.CLAIMED;
+        } catch (ConditionalCheckFailedException refused) {
+            Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                    .key(key(record.queue(), record.group(), record.sortKey())).projectionExpression("pk, #status")
+                    .expressionAttributeNames(Map.of("#status", STATUS))).item();
+            if (item == null || item.isEmpty()) {
+                return Claim.NOT_FOUND;
+            }
+            // OPEN again by now (a claim released): busy as well, the other replay decides
+            return FailureStatus.REPLAYING.name().equals(str(item, STATUS)) || FailureStatus.OPEN.name().equals(str(item, STATUS))
+                    ? Claim.BUSY : Claim.RESOLVED;
+        }
+    }
+
+    /** The status of a record, if there is one (no body read). */
+    public Optional<FailureStatus> status(String queue, String group, String sortKey) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(key(queue, group, sortKey)).projectionExpression("#status")
+                .expressionAttributeNames(Map.of("#status", STATUS))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(FailureStatus.valueOf(str(item, STATUS)));
+    }
+
+    /** Marks a record this replay claimed REPLAYED, noting the message id of the copy that was sent. */
+    public Transition markReplayed(FailureRecord record, String claimId, String replayMessageId, Instant at) {
+        return changeClaimed(record, claimId, FailureStatus.REPLAYED, replayMessageId, at);
+    }
+
+    /** Gives a claimed record back (its send failed): OPEN again, for the next replay. */
+    public Transition release(FailureRecord record, String claimId) {
+        return changeClaimed(record, claimId, FailureStatus.OPEN, null, null);
+    }
+
+    /** Marks an OPEN record (or one whose replay's lease ran out) DISCARDED, with the administrator's reason. */
     public Transition discard(String queue, String group, String sortKey, String reason, Instant at) {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("a discard needs a reason");
         }
-        return leaveOpen(queue, group, sortKey, FailureStatus.DISCARDED, null, truncate(reason.strip(), MAX_REASON_CHARS), at);
+        Map<String, AttributeValue> values = claimable(at);
+        values.put(":to", s(FailureStatus.DISCARDED.name()));
+        values.put(":at", s(at.toString()));
+        // DynamoDB's TTL deletes the resolved record after the retention
+        values.put(":expires", AttributeValue.fromN(Long.toString(at.plus(retention).getEpochSecond())));
+        values.put(":why", s(truncate(reason.strip(), MAX_REASON_CHARS)));
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(queue, group, sortKey))
+                    .updateExpression("SET #status = :to, statusChangedAt = :at, " + EXPIRES_AT + " = :expires, discardReason = :why"
+                            + " REMOVE " + LEASE_UNTIL + ", " + CLAIM_ID)
+                    // the condition makes the change happen once, whoever asks at the same time
+                    .conditionExpression(CLAIMABLE)
+                    .expressionAttributeNames(Map.of("#status", STATUS))
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.NONE));
+            return Transition.DONE;
+        } catch (ConditionalCheckFailedException refused) {
+            return exists(queue, group, sortKey) ? Transition.NOT_OPEN : Transition.NOT_FOUND;
+        }
     }
 
     /** How long a record stays once it left OPEN. */
@@ -602,36 +687,43 @@ public class FailureStore {
         return retention;
     }
 
-    private Transition leaveOpen(String queue, String group, String sortKey, FailureStatus to, String replayMessageId,
-            String discardReason, Instant at) {
+    private static Map<String, AttributeValue> claimable(Instant now) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":open", s(FailureStatus.OPEN.name()));
+        values.put(":replaying", s(FailureStatus.REPLAYING.name()));
+        values.put(":now", AttributeValue.fromN(Long.toString(now.toEpochMilli())));
+        return values;
+    }
+
+    private static Map<String, AttributeValue> key(String queue, String group, String sortKey) {
+        return Map.of("pk", s(FailureRecord.partitionKey(queue, group)), "sk", s(sortKey));
+    }
+
+    /** A change of a record this claim holds (whatever its lease: a late mark still tells the truth). */
+    private Transition changeClaimed(FailureRecord record, String claimId, FailureStatus to, String replayMessageId, Instant at) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":replaying", s(FailureStatus.REPLAYING.name()));
+        values.put(":claim", s(claimId));
         values.put(":to", s(to.name()));
-        values.put(":at", s(at.toString()));
-        // DynamoDB's TTL deletes the resolved record after the retention
-        values.put(":expires", AttributeValue.fromN(Long.toString(at.plus(retention).getEpochSecond())));
-        String update = "SET #status = :to, statusChangedAt = :at, " + EXPIRES_AT + " = :expires";
-        if (replayMessageId != null) {
+        String update;
+        if (to == FailureStatus.OPEN) {
+            update = "SET #status = :to REMOVE " + LEASE_UNTIL + ", " + CLAIM_ID + ", statusChangedAt";
+        } else {
+            values.put(":at", s(at.toString()));
+            values.put(":expires", AttributeValue.fromN(Long.toString(at.plus(retention).getEpochSecond())));
             values.put(":replay", s(replayMessageId));
-            update += ", replayMessageId = :replay";
+            update = "SET #status = :to, statusChangedAt = :at, " + EXPIRES_AT + " = :expires, replayMessageId = :replay"
+                    + " REMOVE " + LEASE_UNTIL;
         }
-        if (discardReason != null) {
-            values.put(":why", s(discardReason));
-            update += ", discardReason = :why";
-        }
-        String finalUpdate = update;
         try {
-            dynamoDb.updateItem(b -> b.tableName(table)
-                    .key(Map.of("pk", s(FailureRecord.partitionKey(queue, group)), "sk", s(sortKey)))
-                    .updateExpression(finalUpdate)
-                    // the condition makes the change happen once, whoever asks at the same time
-                    .conditionExpression("attribute_exists(pk) AND #status = :open")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.NONE));
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(record.queue(), record.group(), record.sortKey()))
+                    .updateExpression(update)
+                    .conditionExpression("#status = :replaying AND " + CLAIM_ID + " = :claim")
+                    .expressionAttributeNames(Map.of("#status", STATUS))
+                    .expressionAttributeValues(values));
             return Transition.DONE;
         } catch (ConditionalCheckFailedException refused) {
-            return exists(queue, group, sortKey) ? Transition.NOT_OPEN : Transition.NOT_FOUND;
+            return exists(record.queue(), record.group(), record.sortKey()) ? Transition.NOT_OPEN : Transition.NOT_FOUND;
         }
     }
 

@@ -23,8 +23,11 @@ public class AdminBeans implements CamelConfiguration {
     public static FailureOperations failureOperations(CamelContext camelContext, FailureStore failureStore, SqsClient sqsClient) {
         int leaseSeconds = Integer.parseInt(camelContext.getPropertiesComponent().resolveProperty("failures.replay-lease-seconds")
                 .orElse(Long.toString(FailureReplay.DEFAULT_LEASE.toSeconds())).trim());
+        int pageMaxBytes = Integer.parseInt(camelContext.getPropertiesComponent().resolveProperty("admin.page-max-bytes")
+                .orElse(Integer.toString(FailureOperations.DEFAULT_PAGE_MAX_BYTES)).trim());
         return new FailureOperations(Topology.of(camelContext), failureStore, new FailureReplay(failureStore,
-                new IngressSender(sqsClient), Clock.systemUTC(), Duration.ofSeconds(leaseSeconds)), Clock.systemUTC());
+                new IngressSender(sqsClient), Clock.systemUTC(), Duration.ofSeconds(leaseSeconds)), Clock.systemUTC(),
+                pageMaxBytes);
     }
 
     @BindToRegistry("consolePages")

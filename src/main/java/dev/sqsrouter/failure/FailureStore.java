@@ -33,7 +33,9 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -105,6 +107,7 @@ public class FailureStore {
     private final S3Client s3;
     private final ProducerTemplate channel;
     private final Duration retention;
+    private final FailureCounters counters;
 
     /** A store that reads only: records, and bodies kept in S3 when s3 is not null. */
     public FailureStore(DynamoDbClient dynamoDb, String table, S3Client s3) {
@@ -126,6 +129,7 @@ public class FailureStore {
         this.s3 = s3;
         this.channel = channel;
         this.retention = retention;
+        this.counters = new FailureCounters(dynamoDb, table);
     }
 
     /** An instant as recordedAt is written: fixed width (nanoseconds), so that the index orders by time. */
@@ -295,17 +299,28 @@ public class FailureStore {
                 .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk)))
                 .exclusiveStartKey(exclusiveStart).limit(limit + 1));
         List<Map<String, AttributeValue>> items = response.items();
-        List<StoredFailure> records = items.stream().limit(limit).map(this::storedFromItem).toList();
+        // bodies in S3 are not read here: the caller reads those its answer has room for (see body())
+        List<StoredFailure> records = items.stream().limit(limit).map(item -> storedFromItem(item, false)).toList();
         String next = null;
         boolean more = items.size() > limit
                 || (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() && !items.isEmpty());
         if (more) {
             Map<String, AttributeValue> last = items.get(Math.min(limit, items.size()) - 1);
-            ObjectNode json = FailureCursor.object();
-            json.set("k", FailureCursor.key(Map.of("pk", last.get("pk"), "sk", last.get("sk"))));
-            next = FailureCursor.encode(json);
+            next = groupCursor(queue, group, last.get("sk").s());
         }
         return new FailurePage<>(records, next);
+    }
+
+    /** The cursor of a group's page that starts after the record with this sort key (a page cut short by its caller). */
+    public static String groupCursor(String queue, String group, String sortKey) {
+        ObjectNode json = FailureCursor.object();
+        json.set("k", FailureCursor.key(Map.of("pk", s(FailureRecord.partitionKey(queue, group)), "sk", s(sortKey))));
+        return FailureCursor.encode(json);
+    }
+
+    /** The first {@value #PREVIEW_CHARS} characters of a body, marked as cut when it is longer, as a body in S3 keeps. */
+    public static String preview(String body) {
+        return truncate(body, PREVIEW_CHARS);
     }
 
     /**
@@ -407,15 +422,21 @@ public class FailureStore {
     }
 
     /**
-     * The open records per SQS queue name and failure class, counted by reading the status index page by page (its
-     * queue and class only): never the records themselves, never a scan.
+     * The open records (OPEN or REPLAYING) per SQS queue name and failure class, from the counters kept with each write
+     * ({@link FailureCounters}): one small read whatever the store holds.
      */
     public Map<String, Map<String, Long>> openCounts() {
-        return counts(FailureStatus.OPEN);
+        return counters.openCounts();
     }
 
-    /** The records of a status per SQS queue name and failure class, as {@link #openCounts()} counts them. */
+    /**
+     * The records of a status per SQS queue name and failure class: OPEN from the counters (records being replayed
+     * included), the other statuses by reading the status index page by page (its queue and class only, never a scan).
+     */
     public Map<String, Map<String, Long>> counts(FailureStatus status) {
+        if (status == FailureStatus.OPEN) {
+            return openCounts();
+        }
         Map<String, Map<String, Long>> counts = new TreeMap<>();
         for (QueryResponse page : dynamoDb.queryPaginator(b -> b.tableName(table).indexName(STATUS_INDEX)
                 .keyConditionExpression("#status = :status").projectionExpression("#queue, #class")
@@ -667,19 +688,60 @@ public class FailureStore {
         // DynamoDB's TTL deletes the resolved record after the retention
         values.put(":expires", AttributeValue.fromN(Long.toString(at.plus(retention).getEpochSecond())));
         values.put(":why", s(truncate(reason.strip(), MAX_REASON_CHARS)));
-        try {
-            dynamoDb.updateItem(b -> b.tableName(table).key(key(queue, group, sortKey))
-                    .updateExpression("SET #status = :to, statusChangedAt = :at, " + EXPIRES_AT + " = :expires, discardReason = :why"
-                            + " REMOVE " + LEASE_UNTIL + ", " + CLAIM_ID)
-                    // the condition makes the change happen once, whoever asks at the same time
-                    .conditionExpression(CLAIMABLE)
-                    .expressionAttributeNames(Map.of("#status", STATUS))
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.NONE));
-            return Transition.DONE;
-        } catch (ConditionalCheckFailedException refused) {
-            return exists(queue, group, sortKey) ? Transition.NOT_OPEN : Transition.NOT_FOUND;
+        // the condition makes the change happen once, whoever asks at the same time
+        return leave(queue, group, sortKey, "#status = :to, statusChangedAt = :at, " + EXPIRES_AT + " = :expires, discardReason = :why",
+                LEASE_UNTIL + ", " + CLAIM_ID, CLAIMABLE, values);
+    }
+
+    /**
+     * A record leaves the open ones (REPLAYED, DISCARDED) by a conditional update; one still in its open counter
+     * ({@link FailureCounters#COUNTED}) leaves it in the same transaction. Which of the two it is is read first and made
+     * part of the condition, so that a count added meanwhile is seen: then it is tried again.
+     */
+    private Transition leave(String queue, String group, String sortKey, String set, String remove, String condition,
+            Map<String, AttributeValue> values) {
+        Map<String, AttributeValue> key = key(queue, group, sortKey);
+        Map<String, String> names = Map.of("#status", STATUS, "#counted", FailureCounters.COUNTED);
+        String update = "SET " + set + " REMOVE " + remove + ", #counted";
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(key)
+                    .projectionExpression("#class, #counted").expressionAttributeNames(Map.of("#class", "class",
+                            "#counted", FailureCounters.COUNTED))).item();
+            if (item == null || item.isEmpty()) {
+                return Transition.NOT_FOUND;
+            }
+            boolean counted = item.containsKey(FailureCounters.COUNTED);
+            try {
+                if (counted) {
+                    TransactWriteItem change = TransactWriteItem.builder().update(Update.builder().tableName(table).key(key)
+                            .updateExpression(update).conditionExpression(condition + " AND attribute_exists(#counted)")
+                            .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
+                    dynamoDb.transactWriteItems(b -> b.transactItems(change, FailureCounters.counterUpdate(table, queue,
+                            FailureClass.valueOf(str(item, "class")), -1)));
+                } else {
+                    dynamoDb.updateItem(b -> b.tableName(table).key(key).updateExpression(update)
+                            .conditionExpression(condition + " AND attribute_not_exists(#counted)")
+                            .expressionAttributeNames(names).expressionAttributeValues(values));
+                }
+                return Transition.DONE;
+            } catch (ConditionalCheckFailedException refused) {
+                // below
+            } catch (TransactionCanceledException cancelled) {
+                if (!FailureCounters.conditionFailed(cancelled, 0)) {
+                    throw cancelled;
+                }
+            }
+            Map<String, AttributeValue> now = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(key)
+                    .projectionExpression("pk, #counted").expressionAttributeNames(Map.of("#counted", FailureCounters.COUNTED))).item();
+            if (now == null || now.isEmpty()) {
+                return Transition.NOT_FOUND;
+            }
+            if (now.containsKey(FailureCounters.COUNTED) == counted) {
+                // the status refused it, not the count
+                return Transition.NOT_OPEN;
+            }
         }
+        return Transition.NOT_OPEN;
     }
 
     /** How long a record stays once it left OPEN. */
@@ -705,20 +767,20 @@ public class FailureStore {
         values.put(":replaying", s(FailureStatus.REPLAYING.name()));
         values.put(":claim", s(claimId));
         values.put(":to", s(to.name()));
-        String update;
-        if (to == FailureStatus.OPEN) {
-            update = "SET #status = :to REMOVE " + LEASE_UNTIL + ", " + CLAIM_ID + ", statusChangedAt";
-        } else {
+        String claimed = "#status = :replaying AND " + CLAIM_ID + " = :claim";
+        if (to != FailureStatus.OPEN) {
             values.put(":at", s(at.toString()));
             values.put(":expires", AttributeValue.fromN(Long.toString(at.plus(retention).getEpochSecond())));
             values.put(":replay", s(replayMessageId));
-            update = "SET #status = :to, statusChangedAt = :at, " + EXPIRES_AT + " = :expires, replayMessageId = :replay"
-                    + " REMOVE " + LEASE_UNTIL;
+            return leave(record.queue(), record.group(), record.sortKey(), "#status = :to, statusChangedAt = :at, "
+                    + EXPIRES_AT + " = :expires, replayMessageId = :replay", LEASE_UNTIL, claimed, values);
         }
+        // OPEN again: still open, its count stays
+        String update = "SET #status = :to REMOVE " + LEASE_UNTIL + ", " + CLAIM_ID + ", statusChangedAt";
         try {
             dynamoDb.updateItem(b -> b.tableName(table).key(key(record.queue(), record.group(), record.sortKey()))
                     .updateExpression(update)
-                    .conditionExpression("#status = :replaying AND " + CLAIM_ID + " = :claim")
+                    .conditionExpression(claimed)
                     .expressionAttributeNames(Map.of("#status", STATUS))
                     .expressionAttributeValues(values));
             return Transition.DONE;

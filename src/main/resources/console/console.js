@@ -272,7 +272,7 @@ const RECORD_FIELDS = [
   ['status', 'Status'], ['class', 'Class'], ['httpStatus', 'HTTP status'], ['receiveCount', 'Receive count'],
   ['firstReceivedAt', 'First received'], ['recordedAt', 'Recorded'], ['statusChangedAt', 'Status changed'],
   ['idempotencyKey', 'Idempotency key'], ['messageId', 'Message id'], ['replayMessageId', 'Replayed as message'],
-  ['discardReason', 'Discard reason'], ['expiresAt', 'Expires'], ['bodyRef', 'Body kept in'], ['storeNote', 'Store note'],
+  ['discardReason', 'Discard reason'], ['expiresAt', 'Expires'], ['bodyRef', 'Body kept in'], ['bodyMissing', 'Body missing'], ['storeNote', 'Store note'],
 ];
 
 async function showRecord(alias, group, key) {

@@ -1,6 +1,7 @@
 package dev.sqsrouter.admin;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.sqsrouter.config.Topology;
 import dev.sqsrouter.failure.FailureStore;
@@ -20,8 +21,13 @@ public class AdminBeans implements CamelConfiguration {
 
     /** The failure store's operations on the app's store and SQS client: the admin API's and the failures command's. */
     public static FailureOperations failureOperations(CamelContext camelContext, FailureStore failureStore, SqsClient sqsClient) {
-        return new FailureOperations(Topology.of(camelContext), failureStore,
-                new FailureReplay(failureStore, new IngressSender(sqsClient), Clock.systemUTC()), Clock.systemUTC());
+        int leaseSeconds = Integer.parseInt(camelContext.getPropertiesComponent().resolveProperty("failures.replay-lease-seconds")
+                .orElse(Long.toString(FailureReplay.DEFAULT_LEASE.toSeconds())).trim());
+        int pageMaxBytes = Integer.parseInt(camelContext.getPropertiesComponent().resolveProperty("admin.page-max-bytes")
+                .orElse(Integer.toString(FailureOperations.DEFAULT_PAGE_MAX_BYTES)).trim());
+        return new FailureOperations(Topology.of(camelContext), failureStore, new FailureReplay(failureStore,
+                new IngressSender(sqsClient), Clock.systemUTC(), Duration.ofSeconds(leaseSeconds)), Clock.systemUTC(),
+                pageMaxBytes);
     }
 
     @BindToRegistry("consolePages")

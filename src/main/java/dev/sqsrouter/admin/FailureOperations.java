@@ -1,16 +1,22 @@
 package dev.sqsrouter.admin;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqsrouter.config.RelayTopology;
 import dev.sqsrouter.config.Topology;
 import dev.sqsrouter.failure.FailureClass;
@@ -42,16 +48,37 @@ public class FailureOperations {
     /** Characters of a discard reason kept. */
     public static final int MAX_DISCARD_REASON_CHARS = 1000;
 
+    /**
+     * The byte budget of one group page by default (admin.page-max-bytes): 1.25 MiB, room for one record of the largest
+     * SQS message (1 MiB) with its answer and reason.
+     */
+    public static final int DEFAULT_PAGE_MAX_BYTES = 1_310_720;
+    /** The smallest budget accepted: a page of short records, with previews, and its cursor must fit. */
+    public static final int MIN_PAGE_MAX_BYTES = 16_384;
+    /** What a group page's head, cursor and brackets may take besides its records. */
+    private static final int PAGE_FRAME_BYTES = 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Topology topology;
     private final FailureStore store;
     private final FailureReplay replay;
     private final Clock clock;
+    private final int pageMaxBytes;
 
     public FailureOperations(Topology topology, FailureStore store, FailureReplay replay, Clock clock) {
+        this(topology, store, replay, clock, DEFAULT_PAGE_MAX_BYTES);
+    }
+
+    /** With a byte budget per group page: bodies beyond it come as their size, a preview and the record's link. */
+    public FailureOperations(Topology topology, FailureStore store, FailureReplay replay, Clock clock, int pageMaxBytes) {
+        if (pageMaxBytes < MIN_PAGE_MAX_BYTES) {
+            throw new IllegalArgumentException("admin.page-max-bytes must be at least " + MIN_PAGE_MAX_BYTES + ", not " + pageMaxBytes);
+        }
         this.topology = topology;
         this.store = store;
         this.replay = replay;
         this.clock = clock;
+        this.pageMaxBytes = pageMaxBytes;
     }
 
     /** The filters of a listing as given (any may be null). */
@@ -98,10 +125,98 @@ public class FailureOperations {
         int pageSize = limit(limit);
         FailurePage<StoredFailure> page = store(() -> cursor(() -> store.group(queue, storedGroup(checkedGroup),
                 blankToNull(cursor), pageSize)));
-        Map<String, Object> answer = head(alias, queue, checkedGroup);
-        answer.put("records", page.records().stream().map(entry -> record(alias, entry)).toList());
-        answer.put("next", page.next());
+        return store(() -> withinBudget(alias, queue, checkedGroup, page));
+    }
+
+    /**
+     * A group page within the byte budget: first every record with its body left out (size, preview, link), as many
+     * as fit (the page ends early, its cursor after the last); then, in order, each body whole where it still fits.
+     * A body in S3 is read only then, one at a time, so that a page of large bodies is never held at once.
+     */
+    private Map<String, Object> withinBudget(String alias, String queue, String group, FailurePage<StoredFailure> page) {
+        List<StoredFailure> entries = page.records();
+        List<Map<String, Object>> records = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        long used = PAGE_FRAME_BYTES;
+        for (StoredFailure entry : entries) {
+            Map<String, Object> json = withoutBody(alias, entry);
+            long size = bytes(json) + 1;
+            if (used + size > pageMaxBytes && !records.isEmpty()) {
+                break;
+            }
+            used += size;
+            records.add(json);
+            sizes.add(size);
+        }
+        String next = records.size() < entries.size()
+                ? FailureStore.groupCursor(queue, storedGroup(group), entries.get(records.size() - 1).sortKey()) : page.next();
+        for (int i = 0; i < records.size(); i++) {
+            if (!records.get(i).containsKey("bodyOmitted")) {
+                continue;
+            }
+            StoredFailure entry = entries.get(i);
+            Integer known = bodyBytes(entry);
+            if (known != null && used - sizes.get(i) + known > pageMaxBytes) {
+                // cannot fit whatever its escaping: not read at all
+                continue;
+            }
+            Map<String, Object> whole = record(alias, store.body(entry));
+            long size = bytes(whole) + 1;
+            if (used - sizes.get(i) + size <= pageMaxBytes) {
+                used += size - sizes.get(i);
+                records.set(i, whole);
+                sizes.set(i, size);
+            }
+        }
+        Map<String, Object> answer = head(alias, queue, group);
+        answer.put("records", records);
+        answer.put("next", next);
         return answer;
+    }
+
+    /** A record whose body is left out: its size, a preview and the link that shows it whole; as it is if it has none. */
+    private static Map<String, Object> withoutBody(String alias, StoredFailure entry) {
+        Map<String, Object> json = record(alias, entry);
+        Integer bytes = bodyBytes(entry);
+        if (bytes == null) {
+            return json;
+        }
+        json.put("body", null);
+        json.put("bodyBytes", bytes);
+        json.put("bodyPreview", entry.record().body() != null ? FailureStore.preview(entry.record().body()) : entry.body().preview());
+        json.put("bodyOmitted", "the body is beyond this page's byte budget (admin.page-max-bytes): GET "
+                + link(alias, json.get("group").toString(), entry.sortKey()) + " shows it whole");
+        return json;
+    }
+
+    /** The body's UTF-8 bytes when the record has one: counted, or as the item says for a body in S3. */
+    private static Integer bodyBytes(StoredFailure entry) {
+        if (entry.record().body() != null) {
+            return entry.record().body().getBytes(StandardCharsets.UTF_8).length;
+        }
+        return entry.bodyRef() != null ? entry.body().bytes() : null;
+    }
+
+    /** The UTF-8 bytes of the JSON text the API sends for this value (as text: a character pair stays 4 bytes). */
+    private static long bytes(Object json) {
+        long[] count = new long[1];
+        OutputStream counter = new OutputStream() {
+            @Override
+            public void write(int b) {
+                count[0]++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                count[0] += len;
+            }
+        };
+        try (Writer writer = new OutputStreamWriter(counter, StandardCharsets.UTF_8)) {
+            JSON.writeValue(writer, json);
+        } catch (IOException e) {
+            throw new IllegalStateException("a record that is not JSON", e);
+        }
+        return count[0];
     }
 
     /** GET /admin/failures/&lt;alias&gt;/&lt;group&gt;/&lt;key&gt;: one record in full. */
@@ -126,11 +241,14 @@ public class FailureOperations {
         if (result.failure() != null) {
             answer.put("error", "queue_unavailable");
             answer.put("message", result.failure());
+        } else if (result.busy() != null) {
+            answer.put("error", "replay_in_progress");
+            answer.put("message", result.busy());
         }
         answer.putAll(head(alias, queue, checkedGroup));
         answer.put("replayed", result.replayed());
         answer.put("skipped", result.skipped());
-        return new Outcome(result.failure() == null ? 200 : 503, answer);
+        return new Outcome(result.failure() != null ? 503 : result.busy() != null ? 409 : 200, answer);
     }
 
     /** DELETE /admin/failures/&lt;alias&gt;/&lt;group&gt;/&lt;key&gt;: one OPEN record DISCARDED, with the reason. */
@@ -187,8 +305,8 @@ public class FailureOperations {
         try {
             return FailureStatus.valueOf(status.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new HttpApiException(400, "invalid_status", "status '" + status + "' is not a status: use OPEN, REPLAYED,"
-                    + " DISCARDED or ALL");
+            throw new HttpApiException(400, "invalid_status", "status '" + status + "' is not a status: use OPEN, REPLAYING,"
+                    + " REPLAYED, DISCARDED or ALL");
         }
     }
 
@@ -350,6 +468,11 @@ public class FailureOperations {
         if (entry.bodyRef() != null) {
             // too large for the table: the body above was read from there
             json.put("bodyRef", entry.bodyRef());
+        }
+        if (entry.body().missing() != null) {
+            // the object is gone (a lifecycle rule on the bucket): the record stays readable, with what the item kept
+            json.put("bodyMissing", entry.body().missing());
+            json.put("bodyPreview", entry.body().preview());
         }
         if (entry.storeNote() != null) {
             json.put("storeNote", entry.storeNote());

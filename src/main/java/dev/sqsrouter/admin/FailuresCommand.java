@@ -40,18 +40,18 @@ public final class FailuresCommand {
     public static final String USAGE_TEXT = """
             usage: java -jar sqs-router.jar failures <command> [options] [--json]
               list     [--queue <alias>] [--group <group>] [--class BUSINESS|MALFORMED|POISON|REDRIVEN]
-                       [--status OPEN|REPLAYED|DISCARDED|ALL] [--from <ISO instant>] [--to <ISO instant>]
+                       [--status OPEN|REPLAYING|REPLAYED|DISCARDED|ALL] [--from <ISO instant>] [--to <ISO instant>]
                        [--limit 1..500] [--cursor <next of the previous page>]
                                                      records newest first (default: OPEN, 50), then the next cursor
               show     <alias> <group> <key>         one record in full (key or sequence as list shows it)
               replay   <alias> <group>               send the group's OPEN records again, in order
               discard  <alias> <group> <key> --reason "<why>"
                                                      mark one OPEN record DISCARDED
-              stats    [--status OPEN|REPLAYED|DISCARDED]
+              stats    [--status OPEN|REPLAYING|REPLAYED|DISCARDED]
                                                      records per queue and class (default: OPEN)
             <alias> is a relay alias or an S3 event queue's name (group "-" for its records).
             The configuration is the app's (application.properties, the environment, -D).
-            exit codes: 0 done, 1 AWS or the store failed, 2 usage, 3 not found, 4 record not OPEN
+            exit codes: 0 done, 1 AWS or the store failed, 2 usage, 3 not found, 4 record not OPEN, or another replay of the group runs
             """;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -177,7 +177,7 @@ public final class FailuresCommand {
                 case "replay" -> {
                     FailureOperations.Outcome outcome = operations.replay(a.get(0), a.get(1));
                     answer = outcome.answer();
-                    code = outcome.status() == 200 ? OK : STORE_ERROR;
+                    code = outcome.status() == 200 ? OK : outcome.status() == 409 ? CONFLICT : STORE_ERROR;
                     human = FailuresCommand::replayed;
                 }
                 case "discard" -> {

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -73,6 +74,7 @@ public class FailureChannel extends RouteBuilder {
     private final String bodyBucket;
     private final int largeBodyThresholdBytes;
     private S3Client s3;
+    private FailureCounters counters;
 
     /**
      * A channel into the table that keeps bodies of more than largeBodyThresholdBytes (UTF-8) in the S3 bucket
@@ -99,6 +101,11 @@ public class FailureChannel extends RouteBuilder {
                 throw new IllegalStateException("failures.large-body-bucket is " + bodyBucket + " but the registry has no s3Client");
             }
         }
+        DynamoDbClient dynamoDb = getContext().getRegistry().lookupByNameAndType("dynamoDbClient", DynamoDbClient.class);
+        if (dynamoDb == null) {
+            throw new IllegalStateException("the failure channel needs the registry's dynamoDbClient");
+        }
+        counters = new FailureCounters(dynamoDb, table);
         // the app's client (endpoint overrides, timeouts); no DescribeTable at start: the app never creates a table
         String putItem = "aws2-ddb:" + table + "?operation=PutItem&amazonDDBClient=#dynamoDbClient&enabledInitialDescribeTable=false";
 
@@ -113,6 +120,7 @@ public class FailureChannel extends RouteBuilder {
                     .process(this::reduce).id("reduce-record")
                     .to(WRITE_URI).id("write-reduced-record")
                 .end()
+                .process(this::countOpen).id("count-open-record")
                 .process(this::recorded).id("recorded")
                 // a record written now, not one a redelivery found there, raises an alert: a copy, sent on the wire
                 // tap's thread to a bounded queue; never waited for, and the consumer's on-completions stay here
@@ -216,6 +224,18 @@ public class FailureChannel extends RouteBuilder {
         }
         throw new FailureStoreException("failure store " + table + " did not take the record of message "
                 + record.messageId() + " (" + record.partitionKey() + "); it stays in SQS", cause);
+    }
+
+    /**
+     * A record written now, or found written by an earlier delivery, goes into its open counter, once (see
+     * {@link FailureCounters}: the SDK's TransactWriteItems, which aws2-ddb does not offer). If this fails the message
+     * stays in SQS, and its redelivery counts the record it finds.
+     */
+    private void countOpen(Exchange exchange) {
+        Outcome outcome = exchange.getProperty(OUTCOME, Outcome.class);
+        if (outcome == Outcome.WRITTEN || outcome == Outcome.RECORDED_ALREADY) {
+            counters.countWritten(exchange.getProperty(RECORD, FailureRecord.class));
+        }
     }
 
     /** The end of the channel: the answer (written or not), or the permanent refusal. */

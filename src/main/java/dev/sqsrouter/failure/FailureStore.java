@@ -33,9 +33,12 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * The DynamoDB table an administrator works from: every failed message, keyed pk = queue#group, sk = sequence, so
@@ -104,6 +107,7 @@ public class FailureStore {
     private final S3Client s3;
     private final ProducerTemplate channel;
     private final Duration retention;
+    private final FailureCounters counters;
 
     /** A store that reads only: records, and bodies kept in S3 when s3 is not null. */
     public FailureStore(DynamoDbClient dynamoDb, String table, S3Client s3) {
@@ -125,6 +129,7 @@ public class FailureStore {
         this.s3 = s3;
         this.channel = channel;
         this.retention = retention;
+        this.counters = new FailureCounters(dynamoDb, table);
     }
 
     /** An instant as recordedAt is written: fixed width (nanoseconds), so that the index orders by time. */
@@ -225,8 +230,13 @@ public class FailureStore {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** The whole body an s3:// reference points to. */
-    private String getBody(String bodyRef) {
+    /**
+     * The whole body an s3:// reference points to, or null when the object is gone (a lifecycle rule on the bucket may
+     * delete bodies before their records): the record is still shown and replays skip it, naming {@link #goneBody}.
+     *
+     * @throws FailureStoreException when S3 did not answer, or refused otherwise
+     */
+    String getBody(String bodyRef) {
         if (!bodyRef.startsWith("s3://") || bodyRef.indexOf('/', 5) < 0) {
             throw new FailureStoreException("failure store " + table + ": not an s3:// body reference: " + bodyRef, null);
         }
@@ -239,9 +249,16 @@ public class FailureStore {
         try {
             ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(key));
             return bytes.asString(StandardCharsets.UTF_8);
+        } catch (NoSuchKeyException gone) {
+            return null;
         } catch (SdkException e) {
             throw new FailureStoreException("failure store " + table + ": the body in " + bodyRef + " could not be read", e);
         }
+    }
+
+    /** What a record whose body object is gone says instead of its body. */
+    public static String goneBody(String bodyRef) {
+        return "the body object " + bodyRef + " is gone";
     }
 
     /** The records of one queue and group, in sequence order, all of them at once (tests; small groups). */
@@ -282,17 +299,28 @@ public class FailureStore {
                 .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(pk)))
                 .exclusiveStartKey(exclusiveStart).limit(limit + 1));
         List<Map<String, AttributeValue>> items = response.items();
-        List<StoredFailure> records = items.stream().limit(limit).map(this::storedFromItem).toList();
+        // bodies in S3 are not read here: the caller reads those its answer has room for (see body())
+        List<StoredFailure> records = items.stream().limit(limit).map(item -> storedFromItem(item, false)).toList();
         String next = null;
         boolean more = items.size() > limit
                 || (response.hasLastEvaluatedKey() && !response.lastEvaluatedKey().isEmpty() && !items.isEmpty());
         if (more) {
             Map<String, AttributeValue> last = items.get(Math.min(limit, items.size()) - 1);
-            ObjectNode json = FailureCursor.object();
-            json.set("k", FailureCursor.key(Map.of("pk", last.get("pk"), "sk", last.get("sk"))));
-            next = FailureCursor.encode(json);
+            next = groupCursor(queue, group, last.get("sk").s());
         }
         return new FailurePage<>(records, next);
+    }
+
+    /** The cursor of a group's page that starts after the record with this sort key (a page cut short by its caller). */
+    public static String groupCursor(String queue, String group, String sortKey) {
+        ObjectNode json = FailureCursor.object();
+        json.set("k", FailureCursor.key(Map.of("pk", s(FailureRecord.partitionKey(queue, group)), "sk", s(sortKey))));
+        return FailureCursor.encode(json);
+    }
+
+    /** The first {@value #PREVIEW_CHARS} characters of a body, marked as cut when it is longer, as a body in S3 keeps. */
+    public static String preview(String body) {
+        return truncate(body, PREVIEW_CHARS);
     }
 
     /**
@@ -310,9 +338,11 @@ public class FailureStore {
         }
         String last = lastItem.get(0).get("sk").s();
         Iterable<QueryResponse> pages = dynamoDb.queryPaginator(b -> b.tableName(table).consistentRead(true)
-                .keyConditionExpression("pk = :pk AND sk <= :last").filterExpression("#status = :open")
+                // REPLAYING too: a claim is taken again once its lease ran out, and one still held stops the replay
+                .keyConditionExpression("pk = :pk AND sk <= :last").filterExpression("#status IN (:open, :replaying)")
                 .expressionAttributeNames(Map.of("#status", STATUS))
-                .expressionAttributeValues(Map.of(":pk", s(pk), ":last", s(last), ":open", s(FailureStatus.OPEN.name())))
+                .expressionAttributeValues(Map.of(":pk", s(pk), ":last", s(last), ":open", s(FailureStatus.OPEN.name()),
+                        ":replaying", s(FailureStatus.REPLAYING.name())))
                 .limit(pageSize));
         return () -> {
             Iterator<QueryResponse> responses = pages.iterator();
@@ -324,7 +354,8 @@ public class FailureStore {
 
                 @Override
                 public List<StoredFailure> next() {
-                    return responses.next().items().stream().map(FailureStore.this::storedFromItem).toList();
+                    // bodies in S3 are read one at a time, as the replay sends them (see body())
+                    return responses.next().items().stream().map(item -> storedFromItem(item, false)).toList();
                 }
             };
         };
@@ -391,15 +422,21 @@ public class FailureStore {
     }
 
     /**
-     * The open records per SQS queue name and failure class, counted by reading the status index page by page (its
-     * queue and class only): never the records themselves, never a scan.
+     * The open records (OPEN or REPLAYING) per SQS queue name and failure class, from the counters kept with each write
+     * ({@link FailureCounters}): one small read whatever the store holds.
      */
     public Map<String, Map<String, Long>> openCounts() {
-        return counts(FailureStatus.OPEN);
+        return counters.openCounts();
     }
 
-    /** The records of a status per SQS queue name and failure class, as {@link #openCounts()} counts them. */
+    /**
+     * The records of a status per SQS queue name and failure class: OPEN from the counters (records being replayed
+     * included), the other statuses by reading the status index page by page (its queue and class only, never a scan).
+     */
     public Map<String, Map<String, Long>> counts(FailureStatus status) {
+        if (status == FailureStatus.OPEN) {
+            return openCounts();
+        }
         Map<String, Map<String, Long>> counts = new TreeMap<>();
         for (QueryResponse page : dynamoDb.queryPaginator(b -> b.tableName(table).indexName(STATUS_INDEX)
                 .keyConditionExpression("#status = :status").projectionExpression("#queue, #class")
@@ -566,21 +603,145 @@ public class FailureStore {
         DONE,
         /** No record has that key. */
         NOT_FOUND,
-        /** The record is there but no longer OPEN (replayed or discarded already). */
+        /** The record is there but no longer OPEN (replayed or discarded already, or claimed by a replay). */
         NOT_OPEN
     }
 
-    /** Marks an OPEN record REPLAYED, noting the message id of the copy that was sent. */
-    public Transition markReplayed(FailureRecord record, String replayMessageId, Instant at) {
-        return leaveOpen(record.queue(), record.group(), record.sortKey(), FailureStatus.REPLAYED, replayMessageId, null, at);
+    /** What a replay's claim of a record did. */
+    public enum Claim {
+        /** The record is REPLAYING under this claim until the lease runs out: send it, then mark it. */
+        CLAIMED,
+        /** Another replay holds it (its lease has not run out): the group is being replayed. */
+        BUSY,
+        /** It is REPLAYED or DISCARDED: nothing to send. */
+        RESOLVED,
+        /** No record has that key. */
+        NOT_FOUND
     }
 
-    /** Marks an OPEN record DISCARDED, with the administrator's reason. */
+    /** The record's lease, epoch milliseconds: a claim older than this may be taken again. */
+    static final String LEASE_UNTIL = "leaseUntil";
+    static final String CLAIM_ID = "claimId";
+    /** Who may change a record's status now: an OPEN one, or a REPLAYING one whose replay's lease ran out. */
+    private static final String CLAIMABLE = "attribute_exists(pk) AND (#status = :open OR (#status = :replaying AND "
+            + LEASE_UNTIL + " < :now))";
+
+    /**
+     * Claims a record for a replay before it is sent: OPEN (or REPLAYING with a lease run out) becomes REPLAYING with
+     * this claim id and a lease until now + lease, by one conditional update, so that of two replays, or a replay and a
+     * discard, one wins and the other sees it. A replay that dies after this leaves the record REPLAYING: once the
+     * lease has run out the next replay claims it again (the copy's deduplication id is the same, so SQS drops a second
+     * send within 5 minutes).
+     */
+    public Claim claim(FailureRecord record, String claimId, Instant now, Duration lease) {
+        Map<String, AttributeValue> values = claimable(now);
+        values.put(":to", s(FailureStatus.REPLAYING.name()));
+        values.put(":claim", s(claimId));
+        values.put(":until", AttributeValue.fromN(Long.toString(now.plus(lease).toEpochMilli())));
+        values.put(":at", s(now.toString()));
+        try {
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(record.queue(), record.group(), record.sortKey()))
+                    .updateExpression("SET #status = :to, " + CLAIM_ID + " = :claim, " + LEASE_UNTIL + " = :until, statusChangedAt = :at")
+                    .conditionExpression(CLAIMABLE)
+                    .expressionAttributeNames(Map.of("#status", STATUS))
+                    .expressionAttributeValues(values));
+            return Claim.CLAIMED;
+        } catch (ConditionalCheckFailedException refused) {
+            Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                    .key(key(record.queue(), record.group(), record.sortKey())).projectionExpression("pk, #status")
+                    .expressionAttributeNames(Map.of("#status", STATUS))).item();
+            if (item == null || item.isEmpty()) {
+                return Claim.NOT_FOUND;
+            }
+            // OPEN again by now (a claim released): busy as well, the other replay decides
+            return FailureStatus.REPLAYING.name().equals(str(item, STATUS)) || FailureStatus.OPEN.name().equals(str(item, STATUS))
+                    ? Claim.BUSY : Claim.RESOLVED;
+        }
+    }
+
+    /** The status of a record, if there is one (no body read). */
+    public Optional<FailureStatus> status(String queue, String group, String sortKey) {
+        Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(key(queue, group, sortKey)).projectionExpression("#status")
+                .expressionAttributeNames(Map.of("#status", STATUS))).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(FailureStatus.valueOf(str(item, STATUS)));
+    }
+
+    /** Marks a record this replay claimed REPLAYED, noting the message id of the copy that was sent. */
+    public Transition markReplayed(FailureRecord record, String claimId, String replayMessageId, Instant at) {
+        return changeClaimed(record, claimId, FailureStatus.REPLAYED, replayMessageId, at);
+    }
+
+    /** Gives a claimed record back (its send failed): OPEN again, for the next replay. */
+    public Transition release(FailureRecord record, String claimId) {
+        return changeClaimed(record, claimId, FailureStatus.OPEN, null, null);
+    }
+
+    /** Marks an OPEN record (or one whose replay's lease ran out) DISCARDED, with the administrator's reason. */
     public Transition discard(String queue, String group, String sortKey, String reason, Instant at) {
         if (reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("a discard needs a reason");
         }
-        return leaveOpen(queue, group, sortKey, FailureStatus.DISCARDED, null, truncate(reason.strip(), MAX_REASON_CHARS), at);
+        Map<String, AttributeValue> values = claimable(at);
+        values.put(":to", s(FailureStatus.DISCARDED.name()));
+        values.put(":at", s(at.toString()));
+        // DynamoDB's TTL deletes the resolved record after the retention
+        values.put(":expires", AttributeValue.fromN(Long.toString(at.plus(retention).getEpochSecond())));
+        values.put(":why", s(truncate(reason.strip(), MAX_REASON_CHARS)));
+        // the condition makes the change happen once, whoever asks at the same time
+        return leave(queue, group, sortKey, "#status = :to, statusChangedAt = :at, " + EXPIRES_AT + " = :expires, discardReason = :why",
+                LEASE_UNTIL + ", " + CLAIM_ID, CLAIMABLE, values);
+    }
+
+    /**
+     * A record leaves the open ones (REPLAYED, DISCARDED) by a conditional update; one still in its open counter
+     * ({@link FailureCounters#COUNTED}) leaves it in the same transaction. Which of the two it is is read first and made
+     * part of the condition, so that a count added meanwhile is seen: then it is tried again.
+     */
+    private Transition leave(String queue, String group, String sortKey, String set, String remove, String condition,
+            Map<String, AttributeValue> values) {
+        Map<String, AttributeValue> key = key(queue, group, sortKey);
+        Map<String, String> names = Map.of("#status", STATUS, "#counted", FailureCounters.COUNTED);
+        String update = "SET " + set + " REMOVE " + remove + ", #counted";
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Map<String, AttributeValue> item = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(key)
+                    .projectionExpression("#class, #counted").expressionAttributeNames(Map.of("#class", "class",
+                            "#counted", FailureCounters.COUNTED))).item();
+            if (item == null || item.isEmpty()) {
+                return Transition.NOT_FOUND;
+            }
+            boolean counted = item.containsKey(FailureCounters.COUNTED);
+            try {
+                if (counted) {
+                    TransactWriteItem change = TransactWriteItem.builder().update(Update.builder().tableName(table).key(key)
+                            .updateExpression(update).conditionExpression(condition + " AND attribute_exists(#counted)")
+                            .expressionAttributeNames(names).expressionAttributeValues(values).build()).build();
+                    dynamoDb.transactWriteItems(b -> b.transactItems(change, FailureCounters.counterUpdate(table, queue,
+                            FailureClass.valueOf(str(item, "class")), -1)));
+                } else {
+                    dynamoDb.updateItem(b -> b.tableName(table).key(key).updateExpression(update)
+                            .conditionExpression(condition + " AND attribute_not_exists(#counted)")
+                            .expressionAttributeNames(names).expressionAttributeValues(values));
+                }
+                return Transition.DONE;
+            } catch (ConditionalCheckFailedException refused) {
+                // below
+            } catch (TransactionCanceledException cancelled) {
+                if (!FailureCounters.conditionFailed(cancelled, 0)) {
+                    throw cancelled;
+                }
+            }
+            Map<String, AttributeValue> now = dynamoDb.getItem(b -> b.tableName(table).consistentRead(true).key(key)
+                    .projectionExpression("pk, #counted").expressionAttributeNames(Map.of("#counted", FailureCounters.COUNTED))).item();
+            if (now == null || now.isEmpty()) {
+                return Transition.NOT_FOUND;
+            }
+            if (now.containsKey(FailureCounters.COUNTED) == counted) {
+                // the status refused it, not the count
+                return Transition.NOT_OPEN;
+            }
+        }
+        return Transition.NOT_OPEN;
     }
 
     /** How long a record stays once it left OPEN. */
@@ -588,36 +749,43 @@ public class FailureStore {
         return retention;
     }
 
-    private Transition leaveOpen(String queue, String group, String sortKey, FailureStatus to, String replayMessageId,
-            String discardReason, Instant at) {
+    private static Map<String, AttributeValue> claimable(Instant now) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":open", s(FailureStatus.OPEN.name()));
+        values.put(":replaying", s(FailureStatus.REPLAYING.name()));
+        values.put(":now", AttributeValue.fromN(Long.toString(now.toEpochMilli())));
+        return values;
+    }
+
+    private static Map<String, AttributeValue> key(String queue, String group, String sortKey) {
+        return Map.of("pk", s(FailureRecord.partitionKey(queue, group)), "sk", s(sortKey));
+    }
+
+    /** A change of a record this claim holds (whatever its lease: a late mark still tells the truth). */
+    private Transition changeClaimed(FailureRecord record, String claimId, FailureStatus to, String replayMessageId, Instant at) {
+        Map<String, AttributeValue> values = new HashMap<>();
+        values.put(":replaying", s(FailureStatus.REPLAYING.name()));
+        values.put(":claim", s(claimId));
         values.put(":to", s(to.name()));
-        values.put(":at", s(at.toString()));
-        // DynamoDB's TTL deletes the resolved record after the retention
-        values.put(":expires", AttributeValue.fromN(Long.toString(at.plus(retention).getEpochSecond())));
-        String update = "SET #status = :to, statusChangedAt = :at, " + EXPIRES_AT + " = :expires";
-        if (replayMessageId != null) {
+        String claimed = "#status = :replaying AND " + CLAIM_ID + " = :claim";
+        if (to != FailureStatus.OPEN) {
+            values.put(":at", s(at.toString()));
+            values.put(":expires", AttributeValue.fromN(Long.toString(at.plus(retention).getEpochSecond())));
             values.put(":replay", s(replayMessageId));
-            update += ", replayMessageId = :replay";
+            return leave(record.queue(), record.group(), record.sortKey(), "#status = :to, statusChangedAt = :at, "
+                    + EXPIRES_AT + " = :expires, replayMessageId = :replay", LEASE_UNTIL, claimed, values);
         }
-        if (discardReason != null) {
-            values.put(":why", s(discardReason));
-            update += ", discardReason = :why";
-        }
-        String finalUpdate = update;
+        // OPEN again: still open, its count stays
+        String update = "SET #status = :to REMOVE " + LEASE_UNTIL + ", " + CLAIM_ID + ", statusChangedAt";
         try {
-            dynamoDb.updateItem(b -> b.tableName(table)
-                    .key(Map.of("pk", s(FailureRecord.partitionKey(queue, group)), "sk", s(sortKey)))
-                    .updateExpression(finalUpdate)
-                    // the condition makes the change happen once, whoever asks at the same time
-                    .conditionExpression("attribute_exists(pk) AND #status = :open")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(values)
-                    .returnValues(ReturnValue.NONE));
+            dynamoDb.updateItem(b -> b.tableName(table).key(key(record.queue(), record.group(), record.sortKey()))
+                    .updateExpression(update)
+                    .conditionExpression(claimed)
+                    .expressionAttributeNames(Map.of("#status", STATUS))
+                    .expressionAttributeValues(values));
             return Transition.DONE;
         } catch (ConditionalCheckFailedException refused) {
-            return exists(queue, group, sortKey) ? Transition.NOT_OPEN : Transition.NOT_FOUND;
+            return exists(record.queue(), record.group(), record.sortKey()) ? Transition.NOT_OPEN : Transition.NOT_FOUND;
         }
     }
 
@@ -634,14 +802,47 @@ public class FailureStore {
 
     /** A stored record, its body fetched from S3 when the item holds a reference to it. */
     StoredFailure storedFromItem(Map<String, AttributeValue> item) {
+        return storedFromItem(item, true);
+    }
+
+    /**
+     * A stored record; a body kept in S3 is fetched only when fetchBody is true, else the record's body is null and
+     * {@link StoredFailure#bodyRef()} says where it is (see {@link #body(StoredFailure)}).
+     */
+    StoredFailure storedFromItem(Map<String, AttributeValue> item, boolean fetchBody) {
         String status = str(item, "status");
         String changedAt = str(item, "statusChangedAt");
         String bodyRef = str(item, "bodyRef");
-        String body = bodyRef != null ? getBody(bodyRef) : str(item, "body");
+        String body = str(item, "body");
+        StoredFailure.BodyState state = StoredFailure.BodyState.WHOLE;
+        if (bodyRef != null) {
+            Integer bytes = item.containsKey("bodySize") ? Integer.valueOf(item.get("bodySize").n()) : null;
+            body = fetchBody ? getBody(bodyRef) : null;
+            state = new StoredFailure.BodyState(bytes, str(item, "bodyPreview"),
+                    fetchBody && body == null ? goneBody(bodyRef) : null);
+        }
         return new StoredFailure(fromItem(item, body), status == null ? FailureStatus.OPEN : FailureStatus.valueOf(status),
                 changedAt == null ? null : Instant.parse(changedAt), str(item, "replayMessageId"), bodyRef, str(item, "storeNote"),
                 str(item, "discardReason"),
-                item.containsKey(EXPIRES_AT) ? Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())) : null);
+                item.containsKey(EXPIRES_AT) ? Instant.ofEpochSecond(Long.parseLong(item.get(EXPIRES_AT).n())) : null, state);
+    }
+
+    /**
+     * The record with its body read from S3 if it was not (a record read without it), or with its body's absence
+     * named when the object is gone.
+     */
+    public StoredFailure body(StoredFailure entry) {
+        if (entry.bodyRef() == null || entry.record().body() != null || entry.body().missing() != null) {
+            return entry;
+        }
+        String body = getBody(entry.bodyRef());
+        FailureRecord r = entry.record();
+        FailureRecord withBody = new FailureRecord(r.queue(), r.group(), r.sequence(), r.messageId(), body, r.failureClass(),
+                r.reason(), r.httpStatus(), r.answer(), r.receiveCount(), r.firstReceivedAt(), r.recordedAt(),
+                r.idempotencyKey(), r.recordIndex());
+        return new StoredFailure(withBody, entry.status(), entry.statusChangedAt(), entry.replayMessageId(), entry.bodyRef(),
+                entry.storeNote(), entry.discardReason(), entry.expiresAt(), new StoredFailure.BodyState(entry.body().bytes(),
+                entry.body().preview(), body == null ? goneBody(entry.bodyRef()) : null));
     }
 
     static FailureRecord fromItem(Map<String, AttributeValue> item, String body) {

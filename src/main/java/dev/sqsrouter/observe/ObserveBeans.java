@@ -30,7 +30,7 @@ public class ObserveBeans implements CamelConfiguration {
     @PropertyInject(value = "observe.aws-call-timeout-seconds", defaultValue = "5")
     private int callTimeoutSeconds;
 
-    /** Its failure store reads are the store's open counts (a Query of the status index): they prove DynamoDB reachable. */
+    /** Its failure store reads are the store's open counters (one query of a few items): they prove DynamoDB reachable. */
     @BindToRegistry("queueWatch")
     public QueueWatch queueWatch(SqsClient sqsClient, FailureStore failureStore) {
         if (pollSeconds < 1) {

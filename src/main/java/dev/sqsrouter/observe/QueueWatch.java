@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * readiness check read the last result.
  * <p>
  * GetQueueAttributes through the SDK: aws2-sqs has no operation for it. Every SQS call ends within the call timeout, so
- * a hanging endpoint makes a poll fail, not hang; the failure store's count is a paged Query of its status index, bound
- * by the app's AWS timeouts (aws.api-call-timeout-seconds).
+ * a hanging endpoint makes a poll fail, not hang; the failure store's count is one Query of its open counters (a few
+ * items, whatever the store holds), bound by the app's AWS timeouts (aws.api-call-timeout-seconds).
  * <p>
  * SQS gives no age of the oldest message (CloudWatch's ApproximateAgeOfOldestMessage is a metric, not an attribute, and
  * receiving to peek would count a receive against the redrive policy): the age measured here is that of the oldest

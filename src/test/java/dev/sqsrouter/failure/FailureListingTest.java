@@ -101,7 +101,8 @@ class FailureListingTest extends IngressTestSupport {
         FailureStore store = failureStore();
         Instant now = Instant.now();
         assertEquals(FailureStore.Transition.DONE, store.discard(queue("queue-1"), "g2", records.get(2).sortKey(), "duplicate", now));
-        assertEquals(FailureStore.Transition.DONE, store.markReplayed(records.get(7), "replay-7", now));
+        assertEquals(FailureStore.Claim.CLAIMED, store.claim(records.get(7), "claim-7", now, Duration.ofMinutes(2)));
+        assertEquals(FailureStore.Transition.DONE, store.markReplayed(records.get(7), "claim-7", "replay-7", now));
 
         FailureFilter all = new FailureFilter(List.of(FailureStatus.values()), null, null, null, null, null);
         assertEquals(newestFirst(records), all(store, all, 4), "every status, merged newest first across pages");

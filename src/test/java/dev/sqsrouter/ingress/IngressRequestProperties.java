@@ -85,7 +85,7 @@ class IngressRequestProperties {
         String value = shape.repeat(depth) + "1" + (shape.startsWith("[") ? "]" : "}").repeat(depth);
         byte[] body = ("{\"MessageGroupID\":\"g1\",\"x\":" + value + "}").getBytes(StandardCharsets.UTF_8);
         try {
-            assertAcceptable(IngressRequest.parse("queue-1", "queue-1.fifo", body, null, 1_048_576), body);
+            assertAcceptable(IngressRequest.parse("queue-1", "queue-1.fifo", "producer-1", body, null, 1_048_576), body);
             Statistics.collect("accepted");
         } catch (HttpApiException refused) {
             assertEquals(400, refused.status(), refused.getMessage());
@@ -108,7 +108,7 @@ class IngressRequestProperties {
         byte[] body = (asGroup ? "{\"MessageGroupID\":" + number + "}" : "{\"MessageGroupID\":\"g1\",\"n\":" + number + "}")
                 .getBytes(StandardCharsets.UTF_8);
         try {
-            assertAcceptable(IngressRequest.parse("queue-1", "queue-1.fifo", body, null, 1_048_576), body);
+            assertAcceptable(IngressRequest.parse("queue-1", "queue-1.fifo", "producer-1", body, null, 1_048_576), body);
             Statistics.collect("accepted");
         } catch (HttpApiException refused) {
             assertEquals(400, refused.status(), refused.getMessage());

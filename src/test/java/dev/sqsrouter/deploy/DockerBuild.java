@@ -94,21 +94,11 @@ public final class DockerBuild {
         return onDisk(runtimeRoot, workdir);
     }
 
-    /** The image's WORKDIR as the image names it. */
-    public String imageWorkdir() {
-        return workdir;
-    }
-
     /** The image's ENV, its absolute paths of the image mapped to this machine. */
     public Map<String, String> env() {
         Map<String, String> mapped = new LinkedHashMap<>();
         env.forEach((name, value) -> mapped.put(name, mapPaths(value)));
         return mapped;
-    }
-
-    /** The image's ENV as the Dockerfile writes it. */
-    public Map<String, String> imageEnv() {
-        return Map.copyOf(env);
     }
 
     /** The files and directories of the image that its ENV names (a JVM option's path, say), on this machine. */

@@ -1,20 +1,24 @@
 # sqs-router image: docker build -t sqs-router:0.1.0 .
 # Base images are pinned to a release tag so that a rebuild gets the same JDK; bump them deliberately.
+# DockerImageIT checks this file without a Docker engine: it runs the build stage's lines on the context .dockerignore
+# leaves, lays out /app as the COPY lines say and starts the ENTRYPOINT against emulators. It knows the instructions
+# and forms used here (src/test/java/dev/sqsrouter/deploy/Dockerfile.java), and fails on any other.
 
 # --- build ------------------------------------------------------------------------------------------------------
 FROM maven:3.9.11-eclipse-temurin-25 AS build
 WORKDIR /build
 
-# dependencies first: this layer is reused until pom.xml changes
+# dependencies and plugins first, by running the build below on the pom alone: this layer is reused until pom.xml
+# changes, and it holds what that build uses (dependency:go-offline also fetched plugins the build never runs)
 COPY pom.xml ./
-RUN mvn -B -q dependency:go-offline
+RUN mvn -B -q -Dmaven.test.skip=true -DincludeScope=runtime -DoutputDirectory=target/lib package dependency:copy-dependencies
 
 COPY src ./src
 # the jar's packaged defaults (the pom packages the top-level file)
 COPY application.properties ./
-# the shade plugin leaves the thin jar as target/original-sqs-router.jar; its runtime dependencies go to target/lib
-RUN mvn -B -q package -DskipTests \
- && mvn -B -q dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib
+# the thin jar, which the shade plugin leaves as target/original-sqs-router.jar, and its runtime dependencies in
+# target/lib. The tests are not compiled here (mvn verify runs them)
+RUN mvn -B -q -Dmaven.test.skip=true -DincludeScope=runtime -DoutputDirectory=target/lib package dependency:copy-dependencies
 
 # --- runtime ----------------------------------------------------------------------------------------------------
 FROM eclipse-temurin:25.0.3_9-jre-noble
@@ -35,8 +39,10 @@ RUN mkdir -p logs cache && chown sqs-router:sqs-router logs cache
 USER 10001:10001
 # the ingress and admin HTTP server
 EXPOSE 8080
-# the management port (health, metrics), reachable from outside the container with MANAGEMENT_HOST=0.0.0.0
+# the management port (health, metrics) on every address of the container, so that probes and scrapers reach it
+# (outside a container it stays on the loopback); publish it only where they need it: -p 127.0.0.1:9876:9876
 EXPOSE 9876
+ENV MANAGEMENT_HOST=0.0.0.0
 # heap relative to the container's memory limit; an out-of-memory JVM exits so that the orchestrator restarts it. The
 # serial collector keeps the resident memory near 300 MB under load; the class data archive (written at a container's
 # first stop, read when that container starts again) halves the start-up

@@ -98,14 +98,30 @@ public final class AppProcess implements AutoCloseable {
 
     private static AppProcess start(String name, Map<String, String> properties, List<String> command, Path directory)
             throws IOException {
+        return launch(name, command, directory, null, Integer.parseInt(properties.get("camel.server.port")),
+                Integer.parseInt(properties.get("camel.management.port")), properties.get("admin.api-keys").split(",")[0].trim());
+    }
+
+    /**
+     * As a container runs it: {@code command} in {@code directory} with exactly {@code environment}, nothing of this
+     * JVM's; the ports and the admin key are what its configuration sets.
+     */
+    public static AppProcess startWithEnvironment(String name, List<String> command, Path directory,
+            Map<String, String> environment, int port, int managementPort, String adminKey) throws IOException {
+        return launch(name, command, directory, environment, port, managementPort, adminKey);
+    }
+
+    private static AppProcess launch(String name, List<String> command, Path directory, Map<String, String> environment,
+            int port, int managementPort, String adminKey) throws IOException {
         Path logs = Files.createDirectories(Path.of("target", "it-logs").toAbsolutePath());
         Path log = logs.resolve(name + ".log");
-        Process process = new ProcessBuilder(command).directory(directory.toAbsolutePath().toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
-        int port = Integer.parseInt(properties.get("camel.server.port"));
-        int managementPort = Integer.parseInt(properties.get("camel.management.port"));
-        String apiKey = properties.get("admin.api-keys").split(",")[0].trim();
-        return new AppProcess(name, process, log, port, managementPort, apiKey);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toAbsolutePath().toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        if (environment != null) {
+            builder.environment().clear();
+            builder.environment().putAll(environment);
+        }
+        return new AppProcess(name, builder.start(), log, port, managementPort, adminKey);
     }
 
     /**

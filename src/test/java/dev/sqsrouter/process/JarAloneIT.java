@@ -195,10 +195,7 @@ class JarAloneIT {
             writeProperties(directory, p);
 
             try (AppProcess app = AppProcess.startAlone("sqs-late", directory, p)) {
-                URI ready = URI.create("http://127.0.0.1:" + p.get("camel.management.port") + "/observe/health/ready");
-                HttpResponse<String> notReady = await("the app up, not ready").atMost(90, SECONDS).ignoreExceptions()
-                        .until(() -> HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()),
-                                r -> r.statusCode() == 503 && r.body().contains("SQS did not answer"));
+                HttpResponse<String> notReady = awaitNotReady(p);
                 assertTrue(notReady.body().contains("SQS did not answer"), notReady.body());
 
                 org.elasticmq.rest.sqs.SQSRestServer sqs = org.elasticmq.rest.sqs.SQSRestServerBuilder.withInterface("127.0.0.1")
@@ -254,10 +251,7 @@ class JarAloneIT {
             writeProperties(directory, p);
 
             try (AppProcess app = AppProcess.startAlone("aws-late", directory, p)) {
-                URI ready = URI.create("http://127.0.0.1:" + p.get("camel.management.port") + "/observe/health/ready");
-                HttpResponse<String> notReady = await("the app up, not ready").atMost(90, SECONDS).ignoreExceptions()
-                        .until(() -> HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()),
-                                r -> r.statusCode() == 503 && r.body().contains("SQS did not answer"));
+                HttpResponse<String> notReady = awaitNotReady(p);
                 for (String named : List.of("SQS did not answer", "DynamoDB did not answer",
                         "S3 did not answer: bucket " + prefix + "-photos", "SNS did not answer: topic " + prefix + "-alerts")) {
                     assertTrue(notReady.body().contains(named), named + ": " + notReady.body());
@@ -284,6 +278,14 @@ class JarAloneIT {
                 }
             }
         }
+    }
+
+    /** Readiness once the app is up and has polled AWS while SQS did not answer: 503, naming what is missing. */
+    private static HttpResponse<String> awaitNotReady(Map<String, String> p) {
+        URI ready = URI.create("http://127.0.0.1:" + p.get("camel.management.port") + "/observe/health/ready");
+        return await("the app up, not ready").atMost(90, SECONDS).ignoreExceptions()
+                .until(() -> HTTP.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString()),
+                        r -> r.statusCode() == 503 && r.body().contains("SQS did not answer"));
     }
 
     /** What every deployer here writes: the emulators, the ports, the keys, the failure table; a map to add to. */

@@ -28,7 +28,10 @@ public final class FailureRecords {
     public static final int MAX_REASON_CHARS = 4096;
     /** Characters of a body kept in the item, as a preview, when the body itself is in S3. */
     public static final int PREVIEW_CHARS = 1024;
-    /** Characters of the reason and the answer in a reduced record (see {@link FailureChannel}). */
+    /**
+     * Characters of the reason and the answer in a reduced record, which the failure channel writes when DynamoDB
+     * refuses the full one.
+     */
     static final int REDUCED_TEXT_CHARS = 512;
 
     /** The status index: hash status, range recordedAt, newest first when read backwards. */

@@ -22,7 +22,9 @@ import dev.sqsrouter.config.Topology;
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureFilter;
 import dev.sqsrouter.failure.FailurePage;
+import dev.sqsrouter.failure.FailureQueries;
 import dev.sqsrouter.failure.FailureRecord;
+import dev.sqsrouter.failure.FailureRecords;
 import dev.sqsrouter.failure.FailureStatus;
 import dev.sqsrouter.failure.FailureStore;
 import dev.sqsrouter.failure.FailureSummary;
@@ -149,7 +151,7 @@ public class FailureOperations {
             sizes.add(size);
         }
         String next = records.size() < entries.size()
-                ? FailureStore.groupCursor(queue, storedGroup(group), entries.get(records.size() - 1).sortKey()) : page.next();
+                ? FailureQueries.groupCursor(queue, storedGroup(group), entries.get(records.size() - 1).sortKey()) : page.next();
         for (int i = 0; i < records.size(); i++) {
             if (!records.get(i).containsKey("bodyOmitted")) {
                 continue;
@@ -183,7 +185,7 @@ public class FailureOperations {
         }
         json.put("body", null);
         json.put("bodyBytes", bytes);
-        json.put("bodyPreview", entry.record().body() != null ? FailureStore.preview(entry.record().body()) : entry.body().preview());
+        json.put("bodyPreview", entry.record().body() != null ? FailureRecords.preview(entry.record().body()) : entry.body().preview());
         json.put("bodyOmitted", "the body is beyond this page's byte budget (admin.page-max-bytes): GET "
                 + link(alias, json.get("group").toString(), entry.sortKey()) + " shows it whole");
         return json;
@@ -223,7 +225,7 @@ public class FailureOperations {
     public Map<String, Object> record(String alias, String group, String key) {
         String queue = queueOf(alias);
         String checkedGroup = group(group);
-        String sortKey = FailureStore.sortKeyOf(key(key));
+        String sortKey = FailureRecords.sortKeyOf(key(key));
         return store(() -> store.find(queue, storedGroup(checkedGroup), sortKey)).map(entry -> record(alias, entry))
                 .orElseThrow(() -> unknownRecord(alias, queue, checkedGroup, key));
     }
@@ -255,7 +257,7 @@ public class FailureOperations {
     public Map<String, Object> discard(String alias, String group, String key, String reason) {
         String queue = queueOf(alias);
         String checkedGroup = group(group);
-        String sortKey = FailureStore.sortKeyOf(key(key));
+        String sortKey = FailureRecords.sortKeyOf(key(key));
         if (reason == null || reason.isBlank()) {
             throw new HttpApiException(400, "missing_reason", "a discard needs a reason: send {\"reason\": \"why it is given up\"}");
         }
@@ -328,14 +330,14 @@ public class FailureOperations {
         }
         try {
             int value = Integer.parseInt(limit.trim());
-            if (value >= 1 && value <= FailureStore.MAX_PAGE) {
+            if (value >= 1 && value <= FailureQueries.MAX_PAGE) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // refused below
         }
         throw new HttpApiException(400, "invalid_limit", "limit '" + limit + "' must be a whole number from 1 to "
-                + FailureStore.MAX_PAGE);
+                + FailureQueries.MAX_PAGE);
     }
 
     /** The SQS queue of an alias (relay alias or S3 event queue name). */

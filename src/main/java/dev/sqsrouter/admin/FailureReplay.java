@@ -11,6 +11,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
+import dev.sqsrouter.failure.FailureClaims;
 import dev.sqsrouter.failure.FailureRecord;
 import dev.sqsrouter.failure.FailureStatus;
 import dev.sqsrouter.failure.FailureStore;
@@ -151,7 +152,7 @@ public class FailureReplay {
                 return new Stop("the queue did not take the record with sequence " + record.sequence()
                         + "; it and the later records stay OPEN: replay again", null);
             }
-            boolean marked = store.markReplayed(record, claimId, sent.messageId(), Instant.now(clock)) == FailureStore.Transition.DONE;
+            boolean marked = store.markReplayed(record, claimId, sent.messageId(), Instant.now(clock)) == FailureClaims.Transition.DONE;
             replayed.add(new Replayed(record.sequence(), record.messageId(), sent.messageId(), sent.sequenceNumber(), marked));
         }
         return null;

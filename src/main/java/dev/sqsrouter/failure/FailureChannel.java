@@ -3,7 +3,6 @@ package dev.sqsrouter.failure;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 
 import dev.sqsrouter.sqs.SqsMessage;
@@ -13,7 +12,6 @@ import org.apache.camel.component.aws2.ddb.Ddb2Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -32,17 +30,17 @@ import software.amazon.awssdk.services.s3.S3Client;
  * (the legacy Expected parameter: pk must not exist), so that a redelivery never makes a second record; DynamoDB's
  * "condition failed" counts as "recorded already".</li>
  * <li>{@value #NOTE_URI} (route {@value #NOTE_ROUTE_ID}) notes a redelivered FIFO message's source sequence (see
- * {@link FailureStore#sourceSequence}).</li>
+ * {@link FailureQueries#sourceSequence}).</li>
  * </ul>
  * A body larger than the threshold is kept whole in S3 first (same key, same bytes on every delivery), then the item
  * that points to it ({@code bodyRef}), so that no item ever points to an object that is not there. DynamoDB's
  * ValidationException (an item over 400 KB, an attribute over its limit) is the same on every attempt: it is answered
  * with a reduced record (the body in S3 whatever its size, reason and answer cut to
- * {@value FailureStore#REDUCED_TEXT_CHARS} characters, a note of what DynamoDB said); only if that is refused as well
+ * {@value FailureRecords#REDUCED_TEXT_CHARS} characters, a note of what DynamoDB said); only if that is refused as well
  * (or no bucket is configured) is {@link FailureStorePermanentException} thrown, logged as an error. Everything else
  * (a missing table or bucket, access denied, throttling, 5xx, timeouts) may change and is a
- * {@link FailureStoreException}, retried by the consumer. The one SDK call left here is that body's S3 PutObject
- * (see {@link #keepBodyInS3}).
+ * {@link FailureStoreException}, retried by the consumer. The one SDK call of the channel, that body's S3 PutObject,
+ * is {@link FailureBodies}'s. Items are made by {@link FailureRecords}.
  */
 public class FailureChannel extends RouteBuilder {
 
@@ -74,6 +72,7 @@ public class FailureChannel extends RouteBuilder {
     private final String bodyBucket;
     private final int largeBodyThresholdBytes;
     private S3Client s3;
+    private FailureBodies bodies;
     private FailureCounters counters;
 
     /**
@@ -81,9 +80,9 @@ public class FailureChannel extends RouteBuilder {
      * bodyBucket (0 = every body); bodyBucket blank: every body in its item.
      */
     public FailureChannel(String table, String bodyBucket, int largeBodyThresholdBytes) {
-        if (largeBodyThresholdBytes < 0 || largeBodyThresholdBytes > FailureStore.MAX_LARGE_BODY_THRESHOLD_BYTES) {
+        if (largeBodyThresholdBytes < 0 || largeBodyThresholdBytes > FailureBodies.MAX_LARGE_BODY_THRESHOLD_BYTES) {
             throw new IllegalArgumentException("failures.large-body-threshold-bytes must be between 0 and "
-                    + FailureStore.MAX_LARGE_BODY_THRESHOLD_BYTES + " (a DynamoDB item holds 400 KB), not " + largeBodyThresholdBytes);
+                    + FailureBodies.MAX_LARGE_BODY_THRESHOLD_BYTES + " (a DynamoDB item holds 400 KB), not " + largeBodyThresholdBytes);
         }
         if (table == null || table.isBlank()) {
             throw new IllegalArgumentException("failures.table is empty: the failure channel needs the DynamoDB table to write to");
@@ -106,6 +105,7 @@ public class FailureChannel extends RouteBuilder {
             throw new IllegalStateException("the failure channel needs the registry's dynamoDbClient");
         }
         counters = new FailureCounters(dynamoDb, table);
+        bodies = new FailureBodies(s3, table);
         // the app's client (endpoint overrides, timeouts); no DescribeTable at start: the app never creates a table
         String putItem = "aws2-ddb:" + table + "?operation=PutItem&amazonDDBClient=#dynamoDbClient&enabledInitialDescribeTable=false";
 
@@ -167,11 +167,7 @@ public class FailureChannel extends RouteBuilder {
         exchange.setProperty(REDUCED, true);
     }
 
-    /**
-     * Writes the body to S3 when its item cannot hold it: over the threshold, or for a reduced record. The SDK and not
-     * aws2-s3, whose endpoint checks the bucket at start-up: an S3 outage would stop the app from starting, where a
-     * body write must only be retried like every write of the store.
-     */
+    /** Writes the body to S3 when its item cannot hold it: over the threshold, or for a reduced record. */
     private void keepBodyInS3(Exchange exchange) {
         FailureRecord record = exchange.getProperty(RECORD, FailureRecord.class);
         if (record.body() == null || s3 == null || exchange.getProperty(BODY_REF) != null) {
@@ -181,16 +177,7 @@ public class FailureChannel extends RouteBuilder {
         if (body.length <= largeBodyThresholdBytes && !exchange.getProperty(REDUCED, false, Boolean.class)) {
             return;
         }
-        String key = FailureStore.bodyKey(record, body);
-        try {
-            s3.putObject(b -> b.bucket(bodyBucket).key(key).contentType("text/plain; charset=utf-8")
-                    .contentLength((long) body.length), RequestBody.fromBytes(body));
-        } catch (SdkException e) {
-            // a missing bucket may be being provisioned, a denied write fixed: retried, the message stays in SQS
-            throw new FailureStoreException("failure store " + table + ": bucket " + bodyBucket + " did not take the body of"
-                    + " message " + record.messageId() + " (" + body.length + " bytes, too large for a DynamoDB item); it stays in SQS", e);
-        }
-        exchange.setProperty(BODY_REF, "s3://" + bodyBucket + "/" + key);
+        exchange.setProperty(BODY_REF, bodies.put(bodyBucket, record, body));
     }
 
     /** The item and its condition, as aws2-ddb's PutItem takes them. */
@@ -198,14 +185,14 @@ public class FailureChannel extends RouteBuilder {
         FailureRecord record = exchange.getProperty(RECORD, FailureRecord.class);
         String bodyRef = exchange.getProperty(BODY_REF, String.class);
         boolean reduced = exchange.getProperty(REDUCED, false, Boolean.class);
-        Map<String, AttributeValue> item = FailureStore.item(record, bodyRef,
-                reduced ? FailureStore.REDUCED_TEXT_CHARS : FailureStore.MAX_REASON_CHARS,
-                reduced ? FailureStore.REDUCED_TEXT_CHARS : FailureStore.MAX_ANSWER_CHARS);
+        Map<String, AttributeValue> item = FailureRecords.item(record, bodyRef,
+                reduced ? FailureRecords.REDUCED_TEXT_CHARS : FailureRecords.MAX_REASON_CHARS,
+                reduced ? FailureRecords.REDUCED_TEXT_CHARS : FailureRecords.MAX_ANSWER_CHARS);
         if (reduced) {
-            item.put("storeNote", AttributeValue.fromS(FailureStore.truncate("DynamoDB refused the full record ("
+            item.put("storeNote", AttributeValue.fromS(FailureRecords.truncate("DynamoDB refused the full record ("
                     + why(exchange.getProperty(REFUSAL, DynamoDbException.class)) + "): written reduced, reason and answer cut to "
-                    + FailureStore.REDUCED_TEXT_CHARS + " characters" + (bodyRef != null ? ", body in " + bodyRef : ""),
-                    FailureStore.REDUCED_TEXT_CHARS)));
+                    + FailureRecords.REDUCED_TEXT_CHARS + " characters" + (bodyRef != null ? ", body in " + bodyRef : ""),
+                    FailureRecords.REDUCED_TEXT_CHARS)));
         }
         exchange.getMessage().setHeader(Ddb2Constants.ITEM, item);
         // written once: a second write for the same key (a redelivery) fails the condition
@@ -217,7 +204,7 @@ public class FailureChannel extends RouteBuilder {
     private void refusedOrNotTaken(Exchange exchange) {
         FailureRecord record = exchange.getProperty(RECORD, FailureRecord.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        if (cause instanceof DynamoDbException refused && FailureStore.isPermanent(refused)) {
+        if (cause instanceof DynamoDbException refused && isPermanent(refused)) {
             exchange.setProperty(OUTCOME, Outcome.REFUSED_FOR_GOOD);
             exchange.setProperty(REFUSAL, refused);
             return;
@@ -277,6 +264,16 @@ public class FailureChannel extends RouteBuilder {
         exchange.getMessage().setBody(outcome == Outcome.WRITTEN);
     }
 
+    /**
+     * True for a refusal that no retry can change: DynamoDB's ValidationException says the request itself is wrong
+     * (here: an item over 400 KB, an attribute over its limit). A missing table (ResourceNotFoundException) is not:
+     * it may be being created; nor are throttling, access denied (a role can be fixed), 5xx or a timeout.
+     */
+    static boolean isPermanent(DynamoDbException e) {
+        String code = e == null || e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+        return "ValidationException".equals(code);
+    }
+
     private static String why(DynamoDbException refused) {
         if (refused == null) {
             return "refused";
@@ -296,12 +293,8 @@ public class FailureChannel extends RouteBuilder {
 
     private static void sequenceNoteItem(Exchange exchange) {
         SqsMessage message = SqsMessage.of(exchange);
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put("pk", AttributeValue.fromS(FailureStore.notePartition(message.queue())));
-        item.put("sk", AttributeValue.fromS(message.messageId()));
-        item.put("sequence", AttributeValue.fromS(message.sequence()));
         // for a TTL on the table: a note outlives any message's retention (14 days)
-        item.put("expiresAt", AttributeValue.fromN(Long.toString(Instant.now().plus(Duration.ofDays(15)).getEpochSecond())));
-        exchange.getMessage().setHeader(Ddb2Constants.ITEM, item);
+        exchange.getMessage().setHeader(Ddb2Constants.ITEM, FailureRecords.noteItem(message.queue(), message.messageId(),
+                message.sequence(), Instant.now().plus(Duration.ofDays(15))));
     }
 }

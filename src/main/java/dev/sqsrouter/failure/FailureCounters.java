@@ -65,7 +65,7 @@ public class FailureCounters {
                 .key(Map.of("pk", AttributeValue.fromS(record.partitionKey()), "sk", AttributeValue.fromS(record.sortKey())))
                 .updateExpression("SET #counted = :true")
                 .conditionExpression("attribute_exists(pk) AND attribute_not_exists(#counted) AND #status IN (:open, :replaying)")
-                .expressionAttributeNames(Map.of("#counted", COUNTED, "#status", FailureStore.STATUS))
+                .expressionAttributeNames(Map.of("#counted", COUNTED, "#status", FailureRecords.STATUS))
                 .expressionAttributeValues(Map.of(":true", AttributeValue.fromBool(true),
                         ":open", AttributeValue.fromS(FailureStatus.OPEN.name()),
                         ":replaying", AttributeValue.fromS(FailureStatus.REPLAYING.name())))

@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sqsrouter.config.RelayTopology;
 import dev.sqsrouter.config.S3EventsTopology;
 import dev.sqsrouter.config.Topology;
-import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.failure.FailureRecords;
 import org.apache.camel.spi.PropertiesComponent;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.TopicConfiguration;
@@ -266,22 +266,22 @@ public final class DeploymentTemplate {
         ArrayNode attributes = tableProperties.putArray("AttributeDefinitions");
         attributes.addObject().put("AttributeName", Provisioner.FAILURE_TABLE_HASH_KEY).put("AttributeType", "S");
         attributes.addObject().put("AttributeName", Provisioner.FAILURE_TABLE_RANGE_KEY).put("AttributeType", "S");
-        attributes.addObject().put("AttributeName", FailureStore.STATUS).put("AttributeType", "S");
-        attributes.addObject().put("AttributeName", FailureStore.RECORDED_AT).put("AttributeType", "S");
+        attributes.addObject().put("AttributeName", FailureRecords.STATUS).put("AttributeType", "S");
+        attributes.addObject().put("AttributeName", FailureRecords.RECORDED_AT).put("AttributeType", "S");
         yaml.comment(tableProperties, "AttributeDefinitions", "pk = queue#group, sk = sequence number: one group's records list in order");
         ArrayNode keys = tableProperties.putArray("KeySchema");
         keys.addObject().put("AttributeName", Provisioner.FAILURE_TABLE_HASH_KEY).put("KeyType", "HASH");
         keys.addObject().put("AttributeName", Provisioner.FAILURE_TABLE_RANGE_KEY).put("KeyType", "RANGE");
         ObjectNode index = tableProperties.putArray("GlobalSecondaryIndexes").addObject();
-        index.put("IndexName", FailureStore.STATUS_INDEX);
+        index.put("IndexName", FailureRecords.STATUS_INDEX);
         ArrayNode indexKeys = index.putArray("KeySchema");
-        indexKeys.addObject().put("AttributeName", FailureStore.STATUS).put("KeyType", "HASH");
-        indexKeys.addObject().put("AttributeName", FailureStore.RECORDED_AT).put("KeyType", "RANGE");
+        indexKeys.addObject().put("AttributeName", FailureRecords.STATUS).put("KeyType", "HASH");
+        indexKeys.addObject().put("AttributeName", FailureRecords.RECORDED_AT).put("KeyType", "RANGE");
         ObjectNode projection = index.putObject("Projection").put("ProjectionType", "INCLUDE");
-        FailureStore.INDEX_ATTRIBUTES.forEach(projection.putArray("NonKeyAttributes")::add);
+        FailureRecords.INDEX_ATTRIBUTES.forEach(projection.putArray("NonKeyAttributes")::add);
         yaml.comment(tableProperties, "GlobalSecondaryIndexes", "records of a status across queues, newest first (the"
                 + " failures console, REST and CLI); sparse: sequence notes have no status. The summary only, no bodies");
-        tableProperties.putObject("TimeToLiveSpecification").put("AttributeName", FailureStore.EXPIRES_AT).put("Enabled", true);
+        tableProperties.putObject("TimeToLiveSpecification").put("AttributeName", FailureRecords.EXPIRES_AT).put("Enabled", true);
         yaml.comment(tableProperties, "TimeToLiveSpecification", "replayed and discarded records go after"
                 + " failures.retention-days; OPEN records never expire");
         tableProperties.putObject("PointInTimeRecoverySpecification").put("PointInTimeRecoveryEnabled", true);
@@ -290,7 +290,7 @@ public final class DeploymentTemplate {
                 "no SSESpecification: DynamoDB encrypts at rest with an AWS owned key, which needs no KMS permission");
         output(tableId + "Arn", "ARN of the failure table " + relay.failureTable() + " (failures.table)", getAtt(tableId));
         failureTable.add(new Arn(tableId, "", "arn:aws:dynamodb:REGION:ACCOUNT_ID:table/" + relay.failureTable()));
-        String indexSuffix = "/index/" + FailureStore.STATUS_INDEX;
+        String indexSuffix = "/index/" + FailureRecords.STATUS_INDEX;
         failureIndex.add(new Arn(tableId, indexSuffix, "arn:aws:dynamodb:REGION:ACCOUNT_ID:table/" + relay.failureTable() + indexSuffix));
 
         String bodies = relay.failureBodiesBucket();

@@ -2,7 +2,7 @@ package dev.sqsrouter.provision;
 
 import dev.sqsrouter.config.RelayTopology;
 import dev.sqsrouter.config.S3EventsTopology;
-import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.failure.FailureRecords;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -245,8 +245,8 @@ public class Provisioner {
 
     /**
      * The failure table: pk = queue#group (hash), sk = sequence (range), on demand; the sparse status index
-     * ({@value FailureStore#STATUS_INDEX}: status, recordedAt) that lists records across queues; TTL on
-     * {@value FailureStore#EXPIRES_AT}. A table of an older deployment that lacks the index or the TTL gets them.
+     * ({@value FailureRecords#STATUS_INDEX}: status, recordedAt) that lists records across queues; TTL on
+     * {@value FailureRecords#EXPIRES_AT}. A table of an older deployment that lacks the index or the TTL gets them.
      */
     public void failureTable(String table) {
         TableDescription existing;
@@ -270,17 +270,17 @@ public class Provisioner {
         }
         List<String> updates = new ArrayList<>();
         boolean hasIndex = existing.hasGlobalSecondaryIndexes() && existing.globalSecondaryIndexes().stream()
-                .anyMatch(index -> FailureStore.STATUS_INDEX.equals(index.indexName()));
+                .anyMatch(index -> FailureRecords.STATUS_INDEX.equals(index.indexName()));
         if (!hasIndex) {
             // an older deployment: the index is built from the items already there (DynamoDB backfills it)
             dynamoDb.updateTable(b -> b.tableName(table).attributeDefinitions(failureTableAttributes())
-                    .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(FailureStore.STATUS_INDEX)
+                    .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(FailureRecords.STATUS_INDEX)
                             .keySchema(statusIndex().keySchema()).projection(statusIndex().projection()))));
             awaitIndexActive(table);
-            updates.add("index " + FailureStore.STATUS_INDEX + " added");
+            updates.add("index " + FailureRecords.STATUS_INDEX + " added");
         }
         if (timeToLive(table)) {
-            updates.add("TTL on " + FailureStore.EXPIRES_AT);
+            updates.add("TTL on " + FailureRecords.EXPIRES_AT);
         }
         report.add(updates.isEmpty() ? "exists  table " + table : "updated table " + table + " (" + String.join(", ", updates) + ")");
     }
@@ -289,17 +289,17 @@ public class Provisioner {
         return List.of(
                 AttributeDefinition.builder().attributeName(FAILURE_TABLE_HASH_KEY).attributeType(ScalarAttributeType.S).build(),
                 AttributeDefinition.builder().attributeName(FAILURE_TABLE_RANGE_KEY).attributeType(ScalarAttributeType.S).build(),
-                AttributeDefinition.builder().attributeName(FailureStore.STATUS).attributeType(ScalarAttributeType.S).build(),
-                AttributeDefinition.builder().attributeName(FailureStore.RECORDED_AT).attributeType(ScalarAttributeType.S).build());
+                AttributeDefinition.builder().attributeName(FailureRecords.STATUS).attributeType(ScalarAttributeType.S).build(),
+                AttributeDefinition.builder().attributeName(FailureRecords.RECORDED_AT).attributeType(ScalarAttributeType.S).build());
     }
 
     /** The status index: what a listing shows, no bodies (a body may be 300 KB). */
     static GlobalSecondaryIndex statusIndex() {
-        return GlobalSecondaryIndex.builder().indexName(FailureStore.STATUS_INDEX)
-                .keySchema(KeySchemaElement.builder().attributeName(FailureStore.STATUS).keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName(FailureStore.RECORDED_AT).keyType(KeyType.RANGE).build())
+        return GlobalSecondaryIndex.builder().indexName(FailureRecords.STATUS_INDEX)
+                .keySchema(KeySchemaElement.builder().attributeName(FailureRecords.STATUS).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(FailureRecords.RECORDED_AT).keyType(KeyType.RANGE).build())
                 .projection(Projection.builder().projectionType(ProjectionType.INCLUDE)
-                        .nonKeyAttributes(FailureStore.INDEX_ATTRIBUTES).build())
+                        .nonKeyAttributes(FailureRecords.INDEX_ATTRIBUTES).build())
                 .build();
     }
 
@@ -310,7 +310,7 @@ public class Provisioner {
             return false;
         }
         dynamoDb.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.enabled(true)
-                .attributeName(FailureStore.EXPIRES_AT)));
+                .attributeName(FailureRecords.EXPIRES_AT)));
         return true;
     }
 
@@ -321,13 +321,13 @@ public class Provisioner {
         long deadline = System.nanoTime() + INDEX_BACKFILL_TIMEOUT.toNanos();
         for (int attempt = 0; ; attempt++) {
             boolean active = dynamoDb.describeTable(b -> b.tableName(table)).table().globalSecondaryIndexes().stream()
-                    .filter(index -> FailureStore.STATUS_INDEX.equals(index.indexName()))
+                    .filter(index -> FailureRecords.STATUS_INDEX.equals(index.indexName()))
                     .allMatch(index -> index.indexStatus() == IndexStatus.ACTIVE);
             if (active) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the index " + FailureStore.STATUS_INDEX + " of table " + table
+                throw new IllegalStateException("the index " + FailureRecords.STATUS_INDEX + " of table " + table
                         + " is still being built after " + INDEX_BACKFILL_TIMEOUT.toMinutes() + " minutes: run provision again later");
             }
             pause(Duration.ofMillis(Math.min(5000, 200L * (attempt + 1))));

@@ -13,7 +13,7 @@ import java.util.Properties;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
-import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.failure.FailureRecords;
 import dev.sqsrouter.ingress.IngressTestSupport;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +66,7 @@ class AdminGroupPageBudgetTest extends IngressTestSupport {
             int seq = record.path("sequence").asInt();
             if (record.path("body").isNull()) {
                 assertEquals(body(seq).getBytes(StandardCharsets.UTF_8).length, record.path("bodyBytes").asInt());
-                assertEquals(body(seq).substring(0, FailureStore.PREVIEW_CHARS) + "...[truncated]", record.path("bodyPreview").asText());
+                assertEquals(body(seq).substring(0, FailureRecords.PREVIEW_CHARS) + "...[truncated]", record.path("bodyPreview").asText());
                 assertEquals("the body is beyond this page's byte budget (admin.page-max-bytes): GET "
                         + "/admin/failures/queue-1/pb/" + record.path("key").asText() + " shows it whole", record.path("bodyOmitted").asText());
             } else {

@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sqsrouter.failure.FailureClaims;
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
 import dev.sqsrouter.failure.FailureStatus;
@@ -141,7 +142,7 @@ class ReplayClaimTest extends IngressTestSupport {
         FailureRecord two = store(2);
         store(3);
         CountingSender sender = new CountingSender();
-        List<FailureStore.Transition> discards = new ArrayList<>();
+        List<FailureClaims.Transition> discards = new ArrayList<>();
         FailureStore store = appFailureStore();
         sender.beforeSend = request -> {
             if (request.messageBody().equals(body(1))) {
@@ -152,7 +153,7 @@ class ReplayClaimTest extends IngressTestSupport {
         };
         FailureReplay.Result result = replay(sender, Clock.systemUTC()).replay(HELD, queue(HELD), GROUP);
 
-        assertEquals(List.of(FailureStore.Transition.NOT_OPEN, FailureStore.Transition.DONE), discards);
+        assertEquals(List.of(FailureClaims.Transition.NOT_OPEN, FailureClaims.Transition.DONE), discards);
         assertEquals(List.of("1", "3"), result.replayed().stream().map(FailureReplay.Replayed::sequence).toList());
         assertEquals(List.of("2: DISCARDED meanwhile: not replayed"),
                 result.skipped().stream().map(s -> s.sequence() + ": " + s.reason()).toList());
@@ -167,7 +168,7 @@ class ReplayClaimTest extends IngressTestSupport {
         store(2);
         Instant t0 = Instant.now();
         // a replay claimed 1, then its process died before it sent or marked anything
-        assertEquals(FailureStore.Claim.CLAIMED, appFailureStore().claim(one, "dead-replay", t0, FailureReplay.DEFAULT_LEASE));
+        assertEquals(FailureClaims.Claim.CLAIMED, appFailureStore().claim(one, "dead-replay", t0, FailureReplay.DEFAULT_LEASE));
         assertEquals(List.of("REPLAYING", "OPEN"), statuses());
         JsonNode listed = json(call("GET", "/admin/failures?status=REPLAYING", (String) null, "X-API-Key", ADMIN_KEY)).path("records");
         assertEquals(1, listed.size(), listed.toString());
@@ -177,7 +178,7 @@ class ReplayClaimTest extends IngressTestSupport {
                 .replay(HELD, queue(HELD), GROUP);
         assertEquals(0, sender.sends.get(), "within the lease nothing is sent: order holds");
         assertTrue(early.busy() != null && early.busy().contains("being replayed"), String.valueOf(early.busy()));
-        assertEquals(FailureStore.Transition.NOT_OPEN, appFailureStore().discard(queue(HELD), GROUP, one.sortKey(), "x",
+        assertEquals(FailureClaims.Transition.NOT_OPEN, appFailureStore().discard(queue(HELD), GROUP, one.sortKey(), "x",
                 t0.plusSeconds(1)));
 
         FailureReplay.Result late = replay(sender, Clock.fixed(t0.plus(FailureReplay.DEFAULT_LEASE).plusSeconds(1), ZoneOffset.UTC))

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sqsrouter.Application;
 import dev.sqsrouter.failure.FailureRecord;
-import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.failure.FailureRecords;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.sandbox.AwsTestClients;
 import dev.sqsrouter.sandbox.Emulators;
@@ -150,7 +150,7 @@ public final class FailureListingBenchmark {
             item.put("answer", s("{\"status_code\": 500}"));
             item.put("receiveCount", AttributeValue.fromN("1"));
             item.put("firstReceivedAt", s(at.toString()));
-            item.put("recordedAt", s(FailureStore.sortableTime(at)));
+            item.put("recordedAt", s(FailureRecords.sortableTime(at)));
             item.put("idempotencyKey", s("key-" + i));
             item.put("status", s("OPEN"));
             batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.sqsrouter.Application;
 import dev.sqsrouter.failure.FailureChannel;
-import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.failure.FailureRecords;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.sqs.LatencyHistogram;
 import dev.sqsrouter.sqs.OrderedSqsEndpoint;
@@ -311,7 +311,7 @@ public final class RelayBenchmark {
                         stats.kept() + stats.released(), messagesIn(sqs, queueUrl), messagesIn(sqs, deadLetterUrl),
                         dynamoDb.scan(b -> b.tableName(failureTable).select(Select.COUNT)
                                 .filterExpression("NOT begins_with(pk, :note)").expressionAttributeValues(
-                                        Map.of(":note", AttributeValue.fromS(FailureStore.SEQUENCE_NOTE_PREFIX)))).count());
+                                        Map.of(":note", AttributeValue.fromS(FailureRecords.SEQUENCE_NOTE_PREFIX)))).count());
                 failed.addAll(result.problems(scenario.messages()));
                 results.add(result);
             }

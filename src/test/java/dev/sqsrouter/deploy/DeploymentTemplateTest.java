@@ -19,7 +19,7 @@ import java.util.TreeSet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.failure.FailureRecords;
 import dev.sqsrouter.provision.DeploymentTemplate;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -131,7 +131,7 @@ class DeploymentTemplateTest {
     void theFailureTableHasTheStatusIndexAndTheTtlThatProvisioningGivesIt() {
         JsonNode table = shipped().template().path("Resources").path("FailureTable").path("Properties");
         JsonNode index = table.path("GlobalSecondaryIndexes").get(0);
-        assertEquals(FailureStore.STATUS_INDEX, index.path("IndexName").asText());
+        assertEquals(FailureRecords.STATUS_INDEX, index.path("IndexName").asText());
         assertEquals("status", index.path("KeySchema").get(0).path("AttributeName").asText());
         assertEquals("HASH", index.path("KeySchema").get(0).path("KeyType").asText());
         assertEquals("recordedAt", index.path("KeySchema").get(1).path("AttributeName").asText());
@@ -139,7 +139,7 @@ class DeploymentTemplateTest {
         assertEquals("INCLUDE", index.path("Projection").path("ProjectionType").asText());
         List<String> projected = new java.util.ArrayList<>();
         index.path("Projection").path("NonKeyAttributes").forEach(a -> projected.add(a.asText()));
-        assertEquals(FailureStore.INDEX_ATTRIBUTES, projected, "the summary only: no body, no answer");
+        assertEquals(FailureRecords.INDEX_ATTRIBUTES, projected, "the summary only: no body, no answer");
         assertEquals("expiresAt", table.path("TimeToLiveSpecification").path("AttributeName").asText());
         assertTrue(table.path("TimeToLiveSpecification").path("Enabled").asBoolean());
     }

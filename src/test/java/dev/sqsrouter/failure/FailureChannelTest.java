@@ -117,7 +117,7 @@ class FailureChannelTest {
     }
 
     private static String key(FailureRecord record) {
-        return FailureStore.bodyKey(record, record.body().getBytes(StandardCharsets.UTF_8));
+        return FailureBodies.bodyKey(record, record.body().getBytes(StandardCharsets.UTF_8));
     }
 
     private List<S3Object> objects() {
@@ -163,12 +163,12 @@ class FailureChannelTest {
     void aOneMebibyteBodyWithTheDefaultThresholdIsRecordedAndReadBackWhole() {
         String answer = "{\"status_code\":500,\"content\":" + body(1_048_000) + "}";
         FailureRecord record = record("g", "3", body(1_048_000), answer);
-        FailureStore store = store(FailureStore.DEFAULT_LARGE_BODY_THRESHOLD_BYTES);
+        FailureStore store = store(FailureBodies.DEFAULT_LARGE_BODY_THRESHOLD_BYTES);
         assertTrue(store.record(record));
 
         FailureRecord read = store.list(queue, "g").get(0);
         assertEquals(record.body(), read.body());
-        assertEquals(answer.substring(0, FailureStore.MAX_ANSWER_CHARS) + "...[truncated]", read.answer());
+        assertEquals(answer.substring(0, FailureRecords.MAX_ANSWER_CHARS) + "...[truncated]", read.answer());
     }
 
     @Test
@@ -228,7 +228,7 @@ class FailureChannelTest {
     void aRecordDynamoDbRefusesForGoodIsWrittenReducedWithTheWholeBodyInS3() {
         // a threshold at the item limit lets a body through that, with its answer, DynamoDB refuses for good
         FailureRecord record = record("g", "5", body(409_000), "{\"status_code\":500,\"content\":\"" + "y".repeat(20_000) + "\"}");
-        FailureStore store = store(FailureStore.MAX_LARGE_BODY_THRESHOLD_BYTES);
+        FailureStore store = store(FailureBodies.MAX_LARGE_BODY_THRESHOLD_BYTES);
         assertTrue(store.record(record));
 
         StoredFailure read = store.entries(queue, "g").get(0);
@@ -246,7 +246,7 @@ class FailureChannelTest {
 
     @Test
     void aRecordRefusedForGoodWithNowhereToKeepTheBodyIsAPermanentFailureAndWritesNothing() {
-        FailureStore withoutBucket = store(table, null, FailureStore.DEFAULT_LARGE_BODY_THRESHOLD_BYTES);
+        FailureStore withoutBucket = store(table, null, FailureBodies.DEFAULT_LARGE_BODY_THRESHOLD_BYTES);
         FailureRecord record = record("g", "6", body(450_000), null);
 
         FailureStoreException refused = assertThrows(FailureStoreException.class, () -> withoutBucket.record(record));
@@ -276,7 +276,7 @@ class FailureChannelTest {
     @Test
     void aThresholdOverTheItemLimitIsRefused() {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> new FailureChannel(table, bucket, FailureStore.MAX_LARGE_BODY_THRESHOLD_BYTES + 1));
+                () -> new FailureChannel(table, bucket, FailureBodies.MAX_LARGE_BODY_THRESHOLD_BYTES + 1));
         assertTrue(refused.getMessage().contains("failures.large-body-threshold-bytes"), refused.getMessage());
     }
 }

@@ -100,9 +100,9 @@ class FailureListingTest extends IngressTestSupport {
         List<FailureRecord> records = storeRecords(12);
         FailureStore store = failureStore();
         Instant now = Instant.now();
-        assertEquals(FailureStore.Transition.DONE, store.discard(queue("queue-1"), "g2", records.get(2).sortKey(), "duplicate", now));
-        assertEquals(FailureStore.Claim.CLAIMED, store.claim(records.get(7), "claim-7", now, Duration.ofMinutes(2)));
-        assertEquals(FailureStore.Transition.DONE, store.markReplayed(records.get(7), "claim-7", "replay-7", now));
+        assertEquals(FailureClaims.Transition.DONE, store.discard(queue("queue-1"), "g2", records.get(2).sortKey(), "duplicate", now));
+        assertEquals(FailureClaims.Claim.CLAIMED, store.claim(records.get(7), "claim-7", now, Duration.ofMinutes(2)));
+        assertEquals(FailureClaims.Transition.DONE, store.markReplayed(records.get(7), "claim-7", "replay-7", now));
 
         FailureFilter all = new FailureFilter(List.of(FailureStatus.values()), null, null, null, null, null);
         assertEquals(newestFirst(records), all(store, all, 4), "every status, merged newest first across pages");
@@ -149,12 +149,12 @@ class FailureListingTest extends IngressTestSupport {
                             KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
             FailureRecord old = new FailureRecord(queue("queue-1"), "g", "7", "m-old", "{}", FailureClass.BUSINESS, "r", 200,
                     null, 1, T0, T0);
-            dynamoDb.putItem(b -> b.tableName(table).item(FailureStore.item(old, null, 100, 100)));
+            dynamoDb.putItem(b -> b.tableName(table).item(FailureRecords.item(old, null, 100, 100)));
 
             Provisioner provisioner = new Provisioner(sqs, dynamoDb);
             provisioner.failureTable(table);
             provisioner.failureTable(table);
-            assertEquals(List.of("updated table " + table + " (index " + FailureStore.STATUS_INDEX + " added, TTL on expiresAt)",
+            assertEquals(List.of("updated table " + table + " (index " + FailureRecords.STATUS_INDEX + " added, TTL on expiresAt)",
                     "exists  table " + table), provisioner.report());
             assertEquals(TimeToLiveStatus.ENABLED, dynamoDb.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription().timeToLiveStatus());
             assertEquals(List.of("m-old"), ids(new FailureStore(dynamoDb, table, null).list(FailureFilter.open(), null, 10).records()),

@@ -58,7 +58,7 @@ class MissingLargeBodyTest extends IngressTestSupport {
         String large = data(2, 5000);
         FailureRecord gone = store(2, large);
         store(3, data(3, 10));
-        String key = FailureStore.bodyKey(gone, large.getBytes(StandardCharsets.UTF_8));
+        String key = FailureBodies.bodyKey(gone, large.getBytes(StandardCharsets.UTF_8));
         failureBodiesS3.deleteObject(b -> b.bucket(FAILURE_BODIES_BUCKET).key(key));
         String absence = "the body object s3://" + FAILURE_BODIES_BUCKET + "/" + key + " is gone";
 
@@ -69,7 +69,7 @@ class MissingLargeBodyTest extends IngressTestSupport {
         assertEquals(List.of(data(1, 10), "null", data(3, 10)), field(records, "body"));
         assertTrue(records.get(1).path("body").isNull(), listed.body());
         assertEquals(absence, records.get(1).path("bodyMissing").asText(), listed.body());
-        assertEquals(large.substring(0, FailureStore.PREVIEW_CHARS) + "...[truncated]", records.get(1).path("bodyPreview").asText());
+        assertEquals(large.substring(0, FailureRecords.PREVIEW_CHARS) + "...[truncated]", records.get(1).path("bodyPreview").asText());
         assertTrue(records.get(0).path("bodyMissing").isMissingNode(), listed.body());
 
         HttpResponse<String> shown = admin("GET", "/admin/failures/queue-1/mb/2");

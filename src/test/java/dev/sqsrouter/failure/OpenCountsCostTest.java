@@ -95,7 +95,7 @@ class OpenCountsCostTest extends IngressTestSupport {
         // a bad hour: 10,000 OPEN records, written straight into the table
         List<WriteRequest> batch = new ArrayList<>();
         for (int i = 3; i < 3 + RECORDS; i++) {
-            Map<String, AttributeValue> item = new HashMap<>(FailureStore.item(record(i, FailureClass.BUSINESS), null, 100, 100));
+            Map<String, AttributeValue> item = new HashMap<>(FailureRecords.item(record(i, FailureClass.BUSINESS), null, 100, 100));
             batch.add(WriteRequest.builder().putRequest(PutRequest.builder().item(item).build()).build());
             if (batch.size() == 25 || i == 2 + RECORDS) {
                 Map<String, List<WriteRequest>> unprocessed = Map.of(failureTable(), List.copyOf(batch));

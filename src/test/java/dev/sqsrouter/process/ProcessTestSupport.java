@@ -9,7 +9,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.sqsrouter.failure.FailureStore;
+import dev.sqsrouter.failure.FailureRecords;
 import dev.sqsrouter.provision.Provisioner;
 import dev.sqsrouter.sandbox.AwsTestClients;
 import dev.sqsrouter.sandbox.Emulators;
@@ -186,7 +186,7 @@ abstract class ProcessTestSupport {
     int failureRecords() {
         // failure records only, not the sequence notes and open counters kept beside them
         return dynamoDb.scan(b -> b.tableName(failureTable()).filterExpression("NOT begins_with(pk, :note) AND pk <> :counts")
-                .expressionAttributeValues(Map.of(":note", AttributeValue.fromS(FailureStore.SEQUENCE_NOTE_PREFIX),
+                .expressionAttributeValues(Map.of(":note", AttributeValue.fromS(FailureRecords.SEQUENCE_NOTE_PREFIX),
                         ":counts", AttributeValue.fromS(dev.sqsrouter.failure.FailureCounters.PARTITION)))).count();
     }
 

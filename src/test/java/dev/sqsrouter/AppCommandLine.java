@@ -27,6 +27,9 @@ public final class AppCommandLine {
             Map<String, String> properties) throws IOException, InterruptedException {
         List<String> line = new ArrayList<>();
         line.add(ProcessHandle.current().info().command().orElse("java"));
+        // a command's JVM lives seconds: the quick compiler alone, the simplest collector
+        line.add("-XX:TieredStopAtLevel=1");
+        line.add("-XX:+UseSerialGC");
         line.add("-cp");
         line.add(System.getProperty("java.class.path"));
         properties.forEach((key, value) -> line.add("-D" + key + "=" + value));
@@ -37,7 +40,8 @@ public final class AppCommandLine {
         ProcessBuilder builder = new ProcessBuilder(line).directory(workingDirectory.toFile())
                 .redirectOutput(stdout).redirectError(stderr);
         builder.environment().keySet().removeIf(name -> name.startsWith("RELAY_") || name.startsWith("S3EVENTS_")
-                || name.startsWith("FAILURES_") || name.startsWith("INGRESS_"));
+                || name.startsWith("FAILURES_") || name.startsWith("INGRESS_") || name.startsWith("ADMIN_")
+                || name.startsWith("AWS_"));
         builder.environment().putAll(environment);
         Process process = builder.start();
         if (!process.waitFor(2, TimeUnit.MINUTES)) {

@@ -7,17 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.sqsrouter.Application;
+import dev.sqsrouter.AppCommandLine;
+import dev.sqsrouter.AppCommandLine.Result;
 import dev.sqsrouter.failure.FailureClass;
 import dev.sqsrouter.failure.FailureRecord;
 import dev.sqsrouter.failure.FailureStatus;
@@ -34,8 +36,6 @@ class FailuresCommandTest extends IngressTestSupport {
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
 
     /** What one run printed on each stream and how it ended. */
-    private record Result(int exitCode, String stdout, String stderr) {
-    }
 
     private Properties configuration;
 
@@ -176,25 +176,10 @@ class FailuresCommandTest extends IngressTestSupport {
 
     /** java ... dev.sqsrouter.Application failures args, configured as the app under test is. */
     private Result run(String... args) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>();
-        line.add(ProcessHandle.current().info().command().orElse("java"));
-        line.add("-cp");
-        line.add(System.getProperty("java.class.path"));
-        configuration.forEach((key, value) -> line.add("-D" + key + "=" + value));
-        line.add(Application.class.getName());
-        line.add("failures");
+        List<String> line = new ArrayList<>(List.of("failures"));
         line.addAll(List.of(args));
-        File stdout = Files.createTempFile(temp, "stdout", ".txt").toFile();
-        File stderr = Files.createTempFile(temp, "stderr", ".txt").toFile();
-        ProcessBuilder builder = new ProcessBuilder(line).redirectOutput(stdout).redirectError(stderr);
-        builder.environment().keySet().removeIf(name -> name.startsWith("RELAY_") || name.startsWith("S3EVENTS_")
-                || name.startsWith("FAILURES_") || name.startsWith("INGRESS_") || name.startsWith("ADMIN_") || name.startsWith("AWS_"));
-        Process process = builder.start();
-        if (!process.waitFor(2, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("failures " + String.join(" ", args) + " did not end within 2 minutes");
-        }
-        return new Result(process.exitValue(), Files.readString(stdout.toPath(), StandardCharsets.UTF_8),
-                Files.readString(stderr.toPath(), StandardCharsets.UTF_8));
+        Map<String, String> properties = new TreeMap<>();
+        configuration.forEach((key, value) -> properties.put((String) key, (String) value));
+        return AppCommandLine.run(temp, line, Path.of("."), Map.of(), properties);
     }
 }

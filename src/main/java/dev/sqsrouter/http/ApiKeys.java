@@ -85,8 +85,12 @@ public final class ApiKeys {
             byte[] digest = digest(entry.key());
             for (int i = 0; i < digests.size(); i++) {
                 if (MessageDigest.isEqual(digests.get(i), digest)) {
-                    throw new IllegalArgumentException("one " + kind + " is configured twice, for " + holders.get(i).name()
-                            + " and " + entry.holder().name() + ": give each its own key");
+                    // the names in order: the message is the same whatever order the configuration was read in
+                    String first = holders.get(i).name();
+                    String second = entry.holder().name();
+                    throw new IllegalArgumentException("one " + kind + " is configured twice, for "
+                            + (first.compareTo(second) <= 0 ? first + " and " + second : second + " and " + first)
+                            + ": give each its own key");
                 }
             }
             digests.add(digest);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -91,14 +92,31 @@ public final class DeploymentTemplate {
          */
         public static Settings from(PropertiesComponent properties) {
             String source = properties.resolveProperty("s3events.bucket").map(String::trim).orElse("");
-            boolean alerts = Boolean.parseBoolean(properties.resolveProperty("alerts.enabled").orElse("true").trim());
-            String topic = properties.resolveProperty("alerts.topic").map(String::trim).filter(v -> !v.isEmpty())
-                    .orElse("sqs-router-alerts");
+            String topic = alertTopic(properties).orElse(null);
             return new Settings(
                     properties.resolveProperty("s3events.thumbnail.bucket").map(String::trim).filter(v -> !v.isEmpty())
                             .orElse(source),
-                    properties.resolveProperty("s3events.thumbnail.prefix").map(String::trim).orElse("thumbnails/"),
-                    alerts ? topic.substring(topic.lastIndexOf(':') + 1) : null);
+                    packaged(properties, "s3events.thumbnail.prefix"),
+                    topic == null ? null : topic.substring(topic.lastIndexOf(':') + 1));
+        }
+
+        /** alerts.topic as configured (a name or an ARN); empty with alerts.enabled=false. */
+        public static Optional<String> alertTopic(PropertiesComponent properties) {
+            if (!Boolean.parseBoolean(packaged(properties, "alerts.enabled"))) {
+                return Optional.empty();
+            }
+            String topic = packaged(properties, "alerts.topic");
+            if (topic.isEmpty()) {
+                throw new IllegalArgumentException("alerts.topic is empty: name the topic the alerts go to, or set"
+                        + " alerts.enabled=false");
+            }
+            return Optional.of(topic);
+        }
+
+        /** A setting whose one default is in the packaged application.properties, so always there unless removed. */
+        private static String packaged(PropertiesComponent properties, String key) {
+            return properties.resolveProperty(key).map(String::trim).orElseThrow(() -> new IllegalArgumentException(
+                    "missing configuration: " + key + " (the packaged application.properties sets its default)"));
         }
     }
 

@@ -148,12 +148,12 @@ public final class Application {
 
     /** The alert topic (alerts.topic), unless alerts.enabled=false; in the sandbox, with a queue subscribed to it. */
     public static Provisioner.AlertsProvisioned provisionAlerts(CamelContext context, Provisioner provisioner) {
-        var topic = DeploymentTemplate.Settings.alertTopic(context.getPropertiesComponent());
-        if (topic.isEmpty()) {
+        var properties = context.getPropertiesComponent();
+        if (!Boolean.parseBoolean(properties.resolveProperty("alerts.enabled").orElse("true").trim())) {
             System.out.println("alerts.enabled=false: no alert topic to create");
             return null;
         }
-        return provisioner.alerts(topic.get());
+        return provisioner.alerts(properties.resolveProperty("alerts.topic").orElse("sqs-router-alerts"));
     }
 
     /**

@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -22,9 +21,6 @@ import dev.sqsrouter.config.S3EventsTopology;
 import dev.sqsrouter.config.Topology;
 import dev.sqsrouter.failure.FailureRecords;
 import org.apache.camel.spi.PropertiesComponent;
-import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
-import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
-import software.amazon.awssdk.services.s3.model.PublicAccessBlockConfiguration;
 import software.amazon.awssdk.services.s3.model.FilterRule;
 import software.amazon.awssdk.services.s3.model.TopicConfiguration;
 
@@ -58,7 +54,11 @@ public final class DeploymentTemplate {
             .withObjectIndenter(new DefaultIndenter("  ", "\n"))
             .withArrayIndenter(new DefaultIndenter("  ", "\n")));
 
-    private static final String POLICY_VERSION = BucketSpec.POLICY_VERSION;
+    private static final String POLICY_VERSION = "2012-10-17";
+    /** SQS's default retention, written out; a dead-letter queue keeps a message as long as SQS allows (14 days). */
+    private static final int RETENTION_SECONDS = 345_600;
+    private static final int DEAD_LETTER_RETENTION_SECONDS = 1_209_600;
+    private static final int LONG_POLL_SECONDS = 20;
     /** Processor names as s3events.queues.&lt;name&gt;.processor gives them. */
     private static final String THUMBNAIL_PROCESSOR = "thumbnail";
     private static final String AUDIT_PROCESSOR = "audit";
@@ -92,31 +92,14 @@ public final class DeploymentTemplate {
          */
         public static Settings from(PropertiesComponent properties) {
             String source = properties.resolveProperty("s3events.bucket").map(String::trim).orElse("");
-            String topic = alertTopic(properties).orElse(null);
+            boolean alerts = Boolean.parseBoolean(properties.resolveProperty("alerts.enabled").orElse("true").trim());
+            String topic = properties.resolveProperty("alerts.topic").map(String::trim).filter(v -> !v.isEmpty())
+                    .orElse("sqs-router-alerts");
             return new Settings(
                     properties.resolveProperty("s3events.thumbnail.bucket").map(String::trim).filter(v -> !v.isEmpty())
                             .orElse(source),
-                    packaged(properties, "s3events.thumbnail.prefix"),
-                    topic == null ? null : topic.substring(topic.lastIndexOf(':') + 1));
-        }
-
-        /** alerts.topic as configured (a name or an ARN); empty with alerts.enabled=false. */
-        public static Optional<String> alertTopic(PropertiesComponent properties) {
-            if (!Boolean.parseBoolean(packaged(properties, "alerts.enabled"))) {
-                return Optional.empty();
-            }
-            String topic = packaged(properties, "alerts.topic");
-            if (topic.isEmpty()) {
-                throw new IllegalArgumentException("alerts.topic is empty: name the topic the alerts go to, or set"
-                        + " alerts.enabled=false");
-            }
-            return Optional.of(topic);
-        }
-
-        /** A setting whose one default is in the packaged application.properties, so always there unless removed. */
-        private static String packaged(PropertiesComponent properties, String key) {
-            return properties.resolveProperty(key).map(String::trim).orElseThrow(() -> new IllegalArgumentException(
-                    "missing configuration: " + key + " (the packaged application.properties sets its default)"));
+                    properties.resolveProperty("s3events.thumbnail.prefix").map(String::trim).orElse("thumbnails/"),
+                    alerts ? topic.substring(topic.lastIndexOf(':') + 1) : null);
         }
     }
 
@@ -227,31 +210,39 @@ public final class DeploymentTemplate {
             String block = RelayTopology.PREFIX + "." + queue.alias();
             String id = claim("RelayQueue" + pascal(queue.alias()), block);
             String deadLetterId = claim(id + "DeadLetterQueue", block + ".dead-letter-queue");
-            QueueSpec sourceSpec = QueueSpec.of(queue);
-            ObjectNode deadLetter = queue(deadLetterId, QueueSpec.deadLetterOf(sourceSpec), block + ".dead-letter-queue", null);
+            ObjectNode deadLetter = queue(deadLetterId, queue.deadLetterQueue(), block + ".dead-letter-queue");
             if (first) {
                 yaml.comment(resources, deadLetterId, "--- FIFO relay: a queue and dead-letter queue per "
                         + RelayTopology.PREFIX + ".<alias>; the failure table and bodies bucket ---");
                 yaml.comment(((ObjectNode) resources.get(deadLetterId)), "DeletionPolicy",
                         "the only copy of a failed message until the archiver has stored it");
-                yaml.comment(deadLetter, "MessageRetentionPeriod", "14 days, SQS's maximum, as every queue here: an"
-                        + " outage shorter than that loses nothing");
+            }
+            fifo(deadLetter, queue.deadLetterQueue(), null);
+            deadLetter.put("MessageRetentionPeriod", DEAD_LETTER_RETENTION_SECONDS);
+            deadLetter.put("MaximumMessageSize", Provisioner.MAX_MESSAGE_BYTES);
+            if (first) {
+                yaml.comment(deadLetter, "MessageRetentionPeriod",
+                        "longer than the source queue, so that a redriven message cannot expire before it is archived");
                 yaml.comment(deadLetter, "MaximumMessageSize",
                         "what SQS takes since 2025 (1 MiB); a dead-letter queue takes whatever its source queue took");
-                yaml.comment(deadLetter, "RedriveAllowPolicy",
-                        "built from the name, not GetAtt: the source queue already depends on this queue");
             }
+            longPollAndEncryption(deadLetter);
+            redriveAllowPolicy(deadLetter, queue.queue(), first);
 
-            ObjectNode source = queue(id, sourceSpec, block + ".queue", deadLetterId);
+            ObjectNode source = queue(id, queue.queue(), block + ".queue");
             if (!queue.relayed()) {
                 yaml.comment(resources, id, "ingress only (" + block + ".ingress-only): the ingress sends to it,"
                         + " something else consumes it");
             }
+            fifo(source, queue.queue(), first ? "the ingress sets the deduplication id (Idempotency-Key or a hash of the body)" : null);
+            source.put("MessageRetentionPeriod", RETENTION_SECONDS);
+            source.put("MaximumMessageSize", Provisioner.MAX_MESSAGE_BYTES);
             if (first) {
-                yaml.comment(source, "ContentBasedDeduplication",
-                        "the ingress sets the deduplication id (Idempotency-Key or a hash of the body)");
                 yaml.comment(source, "MaximumMessageSize", "the ingress takes messages up to SQS's 1 MiB (ingress.max-message-bytes)");
             }
+            source.put("VisibilityTimeout", queue.visibilityTimeout());
+            longPollAndEncryption(source);
+            redrivePolicy(source, deadLetterId, queue.maxReceiveCount());
 
             queueOutputs(id, queue.queue(), block);
             queueOutputs(deadLetterId, queue.deadLetterQueue(), block + ".dead-letter-queue");
@@ -271,27 +262,30 @@ public final class DeploymentTemplate {
         yaml.comment(table, "DeletionPolicy", "where an administrator works from: it outlives the stack and is guarded against deletion");
         ObjectNode tableProperties = table.putObject("Properties");
         tableProperties.put("TableName", relay.failureTable());
-        tableProperties.put("BillingMode", FailureTableSpec.BILLING_MODE.toString());
+        tableProperties.put("BillingMode", "PAY_PER_REQUEST");
         ArrayNode attributes = tableProperties.putArray("AttributeDefinitions");
-        FailureTableSpec.attributeDefinitions().forEach(attribute -> attributes.addObject()
-                .put("AttributeName", attribute.attributeName()).put("AttributeType", attribute.attributeTypeAsString()));
+        attributes.addObject().put("AttributeName", Provisioner.FAILURE_TABLE_HASH_KEY).put("AttributeType", "S");
+        attributes.addObject().put("AttributeName", Provisioner.FAILURE_TABLE_RANGE_KEY).put("AttributeType", "S");
+        attributes.addObject().put("AttributeName", FailureRecords.STATUS).put("AttributeType", "S");
+        attributes.addObject().put("AttributeName", FailureRecords.RECORDED_AT).put("AttributeType", "S");
         yaml.comment(tableProperties, "AttributeDefinitions", "pk = queue#group, sk = sequence number: one group's records list in order");
-        keySchema(tableProperties.putArray("KeySchema"), FailureTableSpec.keySchema());
-        GlobalSecondaryIndex statusIndex = FailureTableSpec.statusIndex();
+        ArrayNode keys = tableProperties.putArray("KeySchema");
+        keys.addObject().put("AttributeName", Provisioner.FAILURE_TABLE_HASH_KEY).put("KeyType", "HASH");
+        keys.addObject().put("AttributeName", Provisioner.FAILURE_TABLE_RANGE_KEY).put("KeyType", "RANGE");
         ObjectNode index = tableProperties.putArray("GlobalSecondaryIndexes").addObject();
-        index.put("IndexName", statusIndex.indexName());
-        keySchema(index.putArray("KeySchema"), statusIndex.keySchema());
-        ObjectNode projection = index.putObject("Projection").put("ProjectionType", statusIndex.projection().projectionTypeAsString());
-        statusIndex.projection().nonKeyAttributes().forEach(projection.putArray("NonKeyAttributes")::add);
+        index.put("IndexName", FailureRecords.STATUS_INDEX);
+        ArrayNode indexKeys = index.putArray("KeySchema");
+        indexKeys.addObject().put("AttributeName", FailureRecords.STATUS).put("KeyType", "HASH");
+        indexKeys.addObject().put("AttributeName", FailureRecords.RECORDED_AT).put("KeyType", "RANGE");
+        ObjectNode projection = index.putObject("Projection").put("ProjectionType", "INCLUDE");
+        FailureRecords.INDEX_ATTRIBUTES.forEach(projection.putArray("NonKeyAttributes")::add);
         yaml.comment(tableProperties, "GlobalSecondaryIndexes", "records of a status across queues, newest first (the"
                 + " failures console, REST and CLI); sparse: sequence notes have no status. The summary only, no bodies");
-        tableProperties.putObject("TimeToLiveSpecification").put("AttributeName", FailureTableSpec.TIME_TO_LIVE_ATTRIBUTE)
-                .put("Enabled", true);
+        tableProperties.putObject("TimeToLiveSpecification").put("AttributeName", FailureRecords.EXPIRES_AT).put("Enabled", true);
         yaml.comment(tableProperties, "TimeToLiveSpecification", "replayed and discarded records go after"
                 + " failures.retention-days; OPEN records never expire");
-        tableProperties.putObject("PointInTimeRecoverySpecification")
-                .put("PointInTimeRecoveryEnabled", FailureTableSpec.POINT_IN_TIME_RECOVERY);
-        tableProperties.put("DeletionProtectionEnabled", FailureTableSpec.DELETION_PROTECTION);
+        tableProperties.putObject("PointInTimeRecoverySpecification").put("PointInTimeRecoveryEnabled", true);
+        tableProperties.put("DeletionProtectionEnabled", true);
         yaml.comment(tableProperties, "DeletionProtectionEnabled",
                 "no SSESpecification: DynamoDB encrypts at rest with an AWS owned key, which needs no KMS permission");
         output(tableId + "Arn", "ARN of the failure table " + relay.failureTable() + " (failures.table)", getAtt(tableId));
@@ -354,19 +348,28 @@ public final class DeploymentTemplate {
             readsObjects |= readsObjects(queue, block);
             String id = claim("S3EventQueue" + pascal(queue.name()), block);
             String deadLetterId = claim(id + "DeadLetterQueue", block + ".dead-letter-queue");
-            QueueSpec sourceSpec = QueueSpec.of(s3, queue);
-            ObjectNode deadLetter = queue(deadLetterId, QueueSpec.deadLetterOf(sourceSpec), block + ".dead-letter-queue", null);
+            ObjectNode deadLetter = queue(deadLetterId, queue.deadLetterQueue(), block + ".dead-letter-queue");
             if (first) {
                 yaml.comment(((ObjectNode) resources.get(deadLetterId)), "DeletionPolicy",
                         "the only copy of an event that kept failing until the archiver has stored it");
                 yaml.comment(deadLetter, "MessageRetentionPeriod", "a standard queue keeps a redriven message's first"
-                        + " enqueue time: the archiver has what remains of the 14 days to store it (it drains within seconds)");
+                        + " enqueue time: longer than the source queue, so that it cannot expire before it is archived");
             }
+            deadLetter.put("MessageRetentionPeriod", DEAD_LETTER_RETENTION_SECONDS);
+            longPollAndEncryption(deadLetter);
+            redriveAllowPolicy(deadLetter, queue.queue(), false);
 
-            ObjectNode source = queue(id, sourceSpec, block + ".queue", deadLetterId);
+            ObjectNode source = queue(id, queue.queue(), block + ".queue");
+            source.put("MessageRetentionPeriod", RETENTION_SECONDS);
+            int visibilityTimeout = queue.visibilityTimeout() >= 0 ? queue.visibilityTimeout() : s3.visibilityTimeout();
+            if (visibilityTimeout >= 0) {
+                source.put("VisibilityTimeout", visibilityTimeout);
+            }
+            longPollAndEncryption(source);
             if (first) {
                 yaml.comment(source, "SqsManagedSseEnabled", "SSE-SQS, not KMS: SNS can deliver to it without a key policy");
             }
+            redrivePolicy(source, deadLetterId, queue.maxReceiveCount() > 0 ? queue.maxReceiveCount() : s3.maxReceiveCount());
 
             String policyId = claim(id + "Policy", block);
             ObjectNode queuePolicy = resource(policyId, "AWS::SQS::QueuePolicy", false).putObject("Properties");
@@ -674,12 +677,8 @@ public final class DeploymentTemplate {
         return resource;
     }
 
-    /**
-     * An SQS queue resource as its spec describes it, which is what provisioning creates: the attributes as properties,
-     * the redrive policy to the dead-letter queue of logical id deadLetterId; returns its Properties.
-     */
-    private ObjectNode queue(String id, QueueSpec spec, String origin, String deadLetterId) {
-        String name = spec.name();
+    /** An SQS queue resource named as configured; returns its Properties. */
+    private ObjectNode queue(String id, String name, String origin) {
         String other = queueNames.putIfAbsent(name, origin);
         if (other != null) {
             throw new IllegalArgumentException(other + " and " + origin + " both name the SQS queue " + name
@@ -687,29 +686,38 @@ public final class DeploymentTemplate {
         }
         ObjectNode properties = resource(id, "AWS::SQS::Queue", true).putObject("Properties");
         properties.put("QueueName", name);
-        spec.attributes().forEach((key, value) -> {
-            if (value instanceof Boolean flag) {
-                properties.put(key, flag);
-            } else {
-                properties.put(key, ((Number) value).intValue());
-            }
-        });
-        if (spec.redrive() != null) {
-            ObjectNode redrive = properties.putObject("RedrivePolicy");
-            redrive.set("deadLetterTargetArn", getAtt(deadLetterId));
-            redrive.put("maxReceiveCount", spec.redrive().maxReceiveCount());
-        }
-        if (spec.redriveSource() != null) {
-            ObjectNode allow = properties.putObject("RedriveAllowPolicy");
-            allow.put("redrivePermission", "byQueue");
-            allow.putArray("sourceQueueArns").add(sub("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:"
-                    + spec.redriveSource()));
-        }
         return properties;
     }
 
-    private static void keySchema(ArrayNode target, List<KeySchemaElement> keys) {
-        keys.forEach(key -> target.addObject().put("AttributeName", key.attributeName()).put("KeyType", key.keyTypeAsString()));
+    private void fifo(ObjectNode properties, String name, String comment) {
+        // as provisioning does: FIFO when the name says so, deduplication ids set by the sender
+        if (name.endsWith(".fifo")) {
+            properties.put("FifoQueue", true);
+            properties.put("ContentBasedDeduplication", false);
+            if (comment != null) {
+                yaml.comment(properties, "ContentBasedDeduplication", comment);
+            }
+        }
+    }
+
+    private static void longPollAndEncryption(ObjectNode properties) {
+        properties.put("ReceiveMessageWaitTimeSeconds", LONG_POLL_SECONDS);
+        properties.put("SqsManagedSseEnabled", true);
+    }
+
+    private static void redrivePolicy(ObjectNode properties, String deadLetterId, int maxReceiveCount) {
+        ObjectNode redrive = properties.putObject("RedrivePolicy");
+        redrive.set("deadLetterTargetArn", getAtt(deadLetterId));
+        redrive.put("maxReceiveCount", maxReceiveCount);
+    }
+
+    private void redriveAllowPolicy(ObjectNode properties, String sourceQueue, boolean commented) {
+        ObjectNode allow = properties.putObject("RedriveAllowPolicy");
+        allow.put("redrivePermission", "byQueue");
+        allow.putArray("sourceQueueArns").add(sub("arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:" + sourceQueue));
+        if (commented) {
+            yaml.comment(properties, "RedriveAllowPolicy", "built from the name, not GetAtt: the source queue already depends on this queue");
+        }
     }
 
     private void queueOutputs(String id, String name, String origin) {
@@ -744,20 +752,20 @@ public final class DeploymentTemplate {
         ObjectNode properties = bucket.putObject("Properties");
         properties.put("BucketName", name);
         properties.putObject("BucketEncryption").putArray("ServerSideEncryptionConfiguration").addObject()
-                .putObject("ServerSideEncryptionByDefault").put("SSEAlgorithm", BucketSpec.encryption().rules().get(0)
-                        .applyServerSideEncryptionByDefault().sseAlgorithmAsString());
+                .putObject("ServerSideEncryptionByDefault").put("SSEAlgorithm", "AES256");
         yaml.comment(properties, "BucketEncryption", "SSE-S3: the instance role and S3's own publishing need no KMS permission");
-        PublicAccessBlockConfiguration block = BucketSpec.publicAccessBlock();
-        properties.putObject("PublicAccessBlockConfiguration").put("BlockPublicAcls", block.blockPublicAcls())
-                .put("BlockPublicPolicy", block.blockPublicPolicy()).put("IgnorePublicAcls", block.ignorePublicAcls())
-                .put("RestrictPublicBuckets", block.restrictPublicBuckets());
-        properties.putObject("OwnershipControls").putArray("Rules").addObject()
-                .put("ObjectOwnership", BucketSpec.ownership().rules().get(0).objectOwnershipAsString());
+        properties.putObject("PublicAccessBlockConfiguration").put("BlockPublicAcls", true).put("BlockPublicPolicy", true)
+                .put("IgnorePublicAcls", true).put("RestrictPublicBuckets", true);
+        properties.putObject("OwnershipControls").putArray("Rules").addObject().put("ObjectOwnership", "BucketOwnerEnforced");
 
         String policyId = claim(id + "Policy", origin);
         ObjectNode policy = resource(policyId, "AWS::S3::BucketPolicy", false).putObject("Properties");
         policy.set("Bucket", ref(id));
-        policy.set("PolicyDocument", BucketSpec.tlsOnlyPolicy(getAtt(id), sub("${" + id + ".Arn}/*")));
+        ObjectNode deny = statement(policy.putObject("PolicyDocument"), "DenyInsecureTransport", "Deny");
+        deny.put("Principal", "*");
+        deny.put("Action", "s3:*");
+        deny.putArray("Resource").add(getAtt(id)).add(sub("${" + id + ".Arn}/*"));
+        deny.putObject("Condition").putObject("Bool").put("aws:SecureTransport", "false");
         output(id + "Arn", "ARN of the bucket " + name + " (" + origin + ")", getAtt(id));
         return id;
     }

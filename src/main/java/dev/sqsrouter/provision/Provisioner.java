@@ -7,26 +7,28 @@ import dev.sqsrouter.failure.FailureRecords;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
-import com.fasterxml.jackson.databind.node.TextNode;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
-import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
+import software.amazon.awssdk.services.dynamodb.model.Projection;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TimeToLiveStatus;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketLocationConstraint;
 import software.amazon.awssdk.services.s3.model.FilterRule;
@@ -38,7 +40,6 @@ import software.amazon.awssdk.services.sns.SnsClient;
 import software.amazon.awssdk.services.sns.model.Subscription;
 import software.amazon.awssdk.services.sns.model.Topic;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.InvalidAttributeNameException;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 
@@ -67,9 +68,7 @@ public class Provisioner {
     /** The relay's queues, each with its dead-letter queue, the failure table and the bucket for large failure bodies. */
     public void provision(RelayTopology topology) {
         for (RelayTopology.Queue queue : topology.queues()) {
-            QueueSpec source = QueueSpec.of(queue);
-            queue(QueueSpec.deadLetterOf(source));
-            queue(source);
+            queueWithDeadLetterQueue(queue.queue(), queue.deadLetterQueue(), queue.maxReceiveCount(), queue.visibilityTimeout());
         }
         failureTable(topology.failureTable());
         if (topology.failureBodiesBucket() != null && !topology.failureBodiesBucket().isBlank()) {
@@ -91,9 +90,13 @@ public class Provisioner {
         String topicArn = provisioner.topic(topology.topic(), topology::topicPolicy);
         List<QueueRef> subscribed = new ArrayList<>();
         for (S3EventsTopology.Queue queue : topology.queues()) {
-            QueueSpec source = QueueSpec.of(topology, queue);
-            provisioner.queue(QueueSpec.deadLetterOf(source));
-            QueueRef ref = provisioner.queueWithPolicy(source, queueArn -> S3EventsTopology.queuePolicy(queueArn, topicArn));
+            int visibilityTimeout = queue.visibilityTimeout() >= 0 ? queue.visibilityTimeout() : topology.visibilityTimeout();
+            Map<QueueAttributeName, String> attributes = visibilityTimeout < 0 ? Map.of()
+                    : Map.of(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout));
+            QueueRef ref = provisioner.queueWithPolicy(queue.queue(),
+                    provisioner.withDeadLetterQueue(attributes, queue.deadLetterQueue(),
+                            queue.maxReceiveCount() > 0 ? queue.maxReceiveCount() : topology.maxReceiveCount()),
+                    queueArn -> S3EventsTopology.queuePolicy(queueArn, topicArn));
             provisioner.subscription(topicArn, ref);
             subscribed.add(ref);
         }
@@ -130,7 +133,7 @@ public class Provisioner {
         if (!sandbox) {
             return new AlertsProvisioned(topicArn, null);
         }
-        QueueRef inbox = queueWithPolicy(QueueSpec.plain(SANDBOX_ALERTS_INBOX),
+        QueueRef inbox = queueWithPolicy(SANDBOX_ALERTS_INBOX, Map.of(),
                 queueArn -> S3EventsTopology.queuePolicy(queueArn, topicArn));
         subscription(topicArn, inbox);
         return new AlertsProvisioned(topicArn, inbox);
@@ -168,31 +171,18 @@ public class Provisioner {
         return List.copyOf(report);
     }
 
-    /** The largest message SQS takes (1 MiB since 2025); every queue takes it. */
-    public static final int MAX_MESSAGE_BYTES = QueueSpec.MAX_MESSAGE_BYTES;
+    /** The largest message SQS takes (1 MiB since 2025); the relay queues and their dead-letter queues take it. */
+    public static final int MAX_MESSAGE_BYTES = 1_048_576;
 
     /**
-     * A relay queue as {@link QueueSpec#source} describes it, after its dead-letter queue of the same kind (an existing
-     * queue is brought in line); returns its URL.
+     * A relay queue: a dead-letter queue of the same kind (FIFO when the name ends in .fifo) and a redrive policy, both
+     * taking messages up to {@link #MAX_MESSAGE_BYTES} (an existing queue is brought in line).
      */
     public String queueWithDeadLetterQueue(String queue, String deadLetterQueue, int maxReceiveCount, int visibilityTimeout) {
-        QueueSpec source = QueueSpec.source(queue, deadLetterQueue, maxReceiveCount, visibilityTimeout);
-        queue(QueueSpec.deadLetterOf(source));
-        return queue(source).url();
-    }
-
-    /**
-     * A queue as its spec describes it, an existing one brought in line. The redrive and redrive-allow policies name
-     * queues by ARN, in the account and region the queue's own ARN tells.
-     */
-    public QueueRef queue(QueueSpec spec) {
-        String url = queue(spec.name(), spec.forCreate(""), Set.of(QueueAttributeName.REDRIVE_POLICY,
-                QueueAttributeName.REDRIVE_ALLOW_POLICY));
-        String arn = queueArn(url);
-        Map<QueueAttributeName, String> byArn = new HashMap<>(spec.forCreate(arn.substring(0, arn.lastIndexOf(':') + 1)));
-        byArn.keySet().retainAll(Set.of(QueueAttributeName.REDRIVE_POLICY, QueueAttributeName.REDRIVE_ALLOW_POLICY));
-        setAttributes(url, byArn);
-        return new QueueRef(spec.name(), url, arn);
+        Map<QueueAttributeName, String> size = Map.of(QueueAttributeName.MAXIMUM_MESSAGE_SIZE, Integer.toString(MAX_MESSAGE_BYTES));
+        Map<QueueAttributeName, String> attributes = new HashMap<>(size);
+        attributes.put(QueueAttributeName.VISIBILITY_TIMEOUT, Integer.toString(visibilityTimeout));
+        return queue(queue, withDeadLetterQueue(attributes, deadLetterQueue, maxReceiveCount, size));
     }
 
     /**
@@ -217,18 +207,12 @@ public class Provisioner {
 
     /** A queue with the given attributes; FIFO (without content-based deduplication) when the name ends in .fifo. */
     public String queue(String name, Map<QueueAttributeName, String> attributes) {
-        return queue(name, attributes, Set.of());
-    }
-
-    private String queue(String name, Map<QueueAttributeName, String> given, Set<QueueAttributeName> leftOut) {
-        Map<QueueAttributeName, String> attributes = new HashMap<>(given);
-        attributes.keySet().removeAll(leftOut);
         try {
             String url = sqs.getQueueUrl(b -> b.queueName(name)).queueUrl();
-            // SQS sets FifoQueue once, when it creates the queue
-            attributes.remove(QueueAttributeName.FIFO_QUEUE);
-            // keep an existing queue in line with the configuration (redrive policy, visibility timeout)
-            setAttributes(url, attributes);
+            if (!attributes.isEmpty()) {
+                // keep an existing queue in line with the configuration (redrive policy, visibility timeout)
+                sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(attributes));
+            }
             report.add("exists  queue " + name);
             return url;
         } catch (QueueDoesNotExistException missing) {
@@ -236,40 +220,9 @@ public class Provisioner {
             if (name.endsWith(".fifo")) {
                 all.put(QueueAttributeName.FIFO_QUEUE, "true");
             }
-            String url = supported(all, taken -> sqs.createQueue(b -> b.queueName(name).attributes(taken)).queueUrl());
+            String url = sqs.createQueue(b -> b.queueName(name).attributes(all)).queueUrl();
             report.add("created queue " + name);
             return url;
-        }
-    }
-
-    /**
-     * Attributes AWS takes and some emulators refuse (ElasticMQ: SSE, redrive-allow); once refused, they are reported
-     * and left out for the rest of this provisioner's queues.
-     */
-    private static final Set<QueueAttributeName> EMULATORS_MAY_REFUSE = Set.of(QueueAttributeName.SQS_MANAGED_SSE_ENABLED,
-            QueueAttributeName.REDRIVE_ALLOW_POLICY);
-    private final Set<QueueAttributeName> refusedAttributes = new HashSet<>();
-
-    private void setAttributes(String url, Map<QueueAttributeName, String> attributes) {
-        supported(attributes, taken -> taken.isEmpty() ? null
-                : sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(taken)));
-    }
-
-    /** The call with the attributes, less each one the endpoint refuses as unknown (of {@link #EMULATORS_MAY_REFUSE}). */
-    private <T> T supported(Map<QueueAttributeName, String> attributes, Function<Map<QueueAttributeName, String>, T> call) {
-        Map<QueueAttributeName, String> remaining = new HashMap<>(attributes);
-        remaining.keySet().removeAll(refusedAttributes);
-        while (true) {
-            try {
-                return call.apply(Map.copyOf(remaining));
-            } catch (InvalidAttributeNameException e) {
-                QueueAttributeName refused = EMULATORS_MAY_REFUSE.stream().filter(remaining::containsKey)
-                        .filter(name -> String.valueOf(e.getMessage()).contains(name.toString()))
-                        .findFirst().orElseThrow(() -> e);
-                remaining.remove(refused);
-                refusedAttributes.add(refused);
-                report.add("skipped queue attribute " + refused + " (this SQS endpoint does not implement it)");
-            }
         }
     }
 
@@ -280,23 +233,20 @@ public class Provisioner {
     public QueueRef queueWithPolicy(String name, Map<QueueAttributeName, String> attributes,
                                     UnaryOperator<String> policyForQueueArn) {
         String url = queue(name, attributes);
-        return withPolicy(new QueueRef(name, url, queueArn(url)), policyForQueueArn);
+        String arn = queueArn(url);
+        String policy = policyForQueueArn.apply(arn);
+        sqs.setQueueAttributes(b -> b.queueUrl(url).attributes(Map.of(QueueAttributeName.POLICY, policy)));
+        return new QueueRef(name, url, arn);
     }
 
-    /** As {@link #queueWithPolicy(String, Map, UnaryOperator)}, the queue as its spec describes it. */
-    public QueueRef queueWithPolicy(QueueSpec spec, UnaryOperator<String> policyForQueueArn) {
-        return withPolicy(queue(spec), policyForQueueArn);
-    }
-
-    private QueueRef withPolicy(QueueRef queue, UnaryOperator<String> policyForQueueArn) {
-        String policy = policyForQueueArn.apply(queue.arn());
-        sqs.setQueueAttributes(b -> b.queueUrl(queue.url()).attributes(Map.of(QueueAttributeName.POLICY, policy)));
-        return queue;
-    }
+    /** The failure table's hash key (queue#group) and range key (sequence), strings both; the deployment template uses them too. */
+    public static final String FAILURE_TABLE_HASH_KEY = "pk";
+    public static final String FAILURE_TABLE_RANGE_KEY = "sk";
 
     /**
-     * The failure table as {@link FailureTableSpec} describes it. A table of an older deployment that lacks the index,
-     * the TTL or point-in-time recovery gets them.
+     * The failure table: pk = queue#group (hash), sk = sequence (range), on demand; the sparse status index
+     * ({@value FailureRecords#STATUS_INDEX}: status, recordedAt) that lists records across queues; TTL on
+     * {@value FailureRecords#EXPIRES_AT}. A table of an older deployment that lacks the index or the TTL gets them.
      */
     public void failureTable(String table) {
         TableDescription existing;
@@ -307,14 +257,14 @@ public class Provisioner {
         }
         if (existing == null) {
             dynamoDb.createTable(b -> b.tableName(table)
-                    .billingMode(FailureTableSpec.BILLING_MODE)
-                    .attributeDefinitions(FailureTableSpec.attributeDefinitions())
-                    .keySchema(FailureTableSpec.keySchema())
-                    .globalSecondaryIndexes(FailureTableSpec.statusIndex())
-                    .deletionProtectionEnabled(FailureTableSpec.DELETION_PROTECTION));
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(failureTableAttributes())
+                    .keySchema(
+                            KeySchemaElement.builder().attributeName(FAILURE_TABLE_HASH_KEY).keyType(KeyType.HASH).build(),
+                            KeySchemaElement.builder().attributeName(FAILURE_TABLE_RANGE_KEY).keyType(KeyType.RANGE).build())
+                    .globalSecondaryIndexes(statusIndex()));
             dynamoDb.waiter().waitUntilTableExists(b -> b.tableName(table));
             timeToLive(table);
-            pointInTimeRecovery(table);
             report.add("created table " + table);
             return;
         }
@@ -323,54 +273,34 @@ public class Provisioner {
                 .anyMatch(index -> FailureRecords.STATUS_INDEX.equals(index.indexName()));
         if (!hasIndex) {
             // an older deployment: the index is built from the items already there (DynamoDB backfills it)
-            GlobalSecondaryIndex index = FailureTableSpec.statusIndex();
-            dynamoDb.updateTable(b -> b.tableName(table).attributeDefinitions(FailureTableSpec.attributeDefinitions())
-                    .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(index.indexName())
-                            .keySchema(index.keySchema()).projection(index.projection()))));
+            dynamoDb.updateTable(b -> b.tableName(table).attributeDefinitions(failureTableAttributes())
+                    .globalSecondaryIndexUpdates(u -> u.create(c -> c.indexName(FailureRecords.STATUS_INDEX)
+                            .keySchema(statusIndex().keySchema()).projection(statusIndex().projection()))));
             awaitIndexActive(table);
             updates.add("index " + FailureRecords.STATUS_INDEX + " added");
         }
         if (timeToLive(table)) {
-            updates.add("TTL on " + FailureTableSpec.TIME_TO_LIVE_ATTRIBUTE);
-        }
-        if (pointInTimeRecovery(table)) {
-            updates.add("point-in-time recovery on");
-        }
-        if (FailureTableSpec.DELETION_PROTECTION && !Boolean.TRUE.equals(existing.deletionProtectionEnabled())) {
-            dynamoDb.updateTable(b -> b.tableName(table).deletionProtectionEnabled(true));
-            updates.add("deletion protection on");
+            updates.add("TTL on " + FailureRecords.EXPIRES_AT);
         }
         report.add(updates.isEmpty() ? "exists  table " + table : "updated table " + table + " (" + String.join(", ", updates) + ")");
     }
 
-    /** DynamoDB Local does not implement the continuous backups API: reported once, then not asked again. */
-    private boolean pointInTimeRecoveryRefused;
+    private static List<AttributeDefinition> failureTableAttributes() {
+        return List.of(
+                AttributeDefinition.builder().attributeName(FAILURE_TABLE_HASH_KEY).attributeType(ScalarAttributeType.S).build(),
+                AttributeDefinition.builder().attributeName(FAILURE_TABLE_RANGE_KEY).attributeType(ScalarAttributeType.S).build(),
+                AttributeDefinition.builder().attributeName(FailureRecords.STATUS).attributeType(ScalarAttributeType.S).build(),
+                AttributeDefinition.builder().attributeName(FailureRecords.RECORDED_AT).attributeType(ScalarAttributeType.S).build());
+    }
 
-    /**
-     * Turns point-in-time recovery on unless it is on, or the endpoint does not implement it (DynamoDB Local); true if
-     * it was turned on now.
-     */
-    private boolean pointInTimeRecovery(String table) {
-        if (!FailureTableSpec.POINT_IN_TIME_RECOVERY || pointInTimeRecoveryRefused) {
-            return false;
-        }
-        try {
-            PointInTimeRecoveryStatus status = dynamoDb.describeContinuousBackups(b -> b.tableName(table))
-                    .continuousBackupsDescription().pointInTimeRecoveryDescription().pointInTimeRecoveryStatus();
-            if (status == PointInTimeRecoveryStatus.ENABLED) {
-                return false;
-            }
-            dynamoDb.updateContinuousBackups(b -> b.tableName(table)
-                    .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(true)));
-            return true;
-        } catch (DynamoDbException e) {
-            if (e.awsErrorDetails() != null && "UnknownOperationException".equals(e.awsErrorDetails().errorCode())) {
-                pointInTimeRecoveryRefused = true;
-                report.add("skipped point-in-time recovery (this DynamoDB endpoint does not implement it)");
-                return false;
-            }
-            throw e;
-        }
+    /** The status index: what a listing shows, no bodies (a body may be 300 KB). */
+    static GlobalSecondaryIndex statusIndex() {
+        return GlobalSecondaryIndex.builder().indexName(FailureRecords.STATUS_INDEX)
+                .keySchema(KeySchemaElement.builder().attributeName(FailureRecords.STATUS).keyType(KeyType.HASH).build(),
+                        KeySchemaElement.builder().attributeName(FailureRecords.RECORDED_AT).keyType(KeyType.RANGE).build())
+                .projection(Projection.builder().projectionType(ProjectionType.INCLUDE)
+                        .nonKeyAttributes(FailureRecords.INDEX_ATTRIBUTES).build())
+                .build();
     }
 
     /** Turns TTL on for expiresAt unless it is on (or being turned on); true if it was turned on now. */
@@ -380,7 +310,7 @@ public class Provisioner {
             return false;
         }
         dynamoDb.updateTimeToLive(b -> b.tableName(table).timeToLiveSpecification(t -> t.enabled(true)
-                .attributeName(FailureTableSpec.TIME_TO_LIVE_ATTRIBUTE)));
+                .attributeName(FailureRecords.EXPIRES_AT)));
         return true;
     }
 
@@ -404,10 +334,7 @@ public class Provisioner {
         }
     }
 
-    /**
-     * A bucket in the S3 client's region, as {@link BucketSpec} describes it. An existing bucket is left as it is: its
-     * policy may hold statements of others, and S3 replaces a policy whole.
-     */
+    /** A bucket in the S3 client's region. */
     public void bucket(String name) {
         S3Client client = s3();
         try {
@@ -429,35 +356,6 @@ public class Provisioner {
                     .locationConstraint(BucketLocationConstraint.fromValue(region.id()))));
         }
         report.add("created bucket " + name);
-        List<String> skipped = new ArrayList<>();
-        unlessUnsupported(skipped, "encryption", () -> client.putBucketEncryption(b -> b.bucket(name)
-                .serverSideEncryptionConfiguration(BucketSpec.encryption())));
-        unlessUnsupported(skipped, "public access block", () -> client.putPublicAccessBlock(b -> b.bucket(name)
-                .publicAccessBlockConfiguration(BucketSpec.publicAccessBlock())));
-        unlessUnsupported(skipped, "ownership controls", () -> client.putBucketOwnershipControls(b -> b.bucket(name)
-                .ownershipControls(BucketSpec.ownership())));
-        String partition = region == null ? "aws" : region.metadata() == null ? "aws" : region.metadata().partition().id();
-        String arn = "arn:" + partition + ":s3:::" + name;
-        String policy = BucketSpec.tlsOnlyPolicy(TextNode.valueOf(arn), TextNode.valueOf(arn + "/*")).toString();
-        unlessUnsupported(skipped, "TLS-only policy", () -> client.putBucketPolicy(b -> b.bucket(name).policy(policy)));
-        if (!skipped.isEmpty()) {
-            report.add("skipped bucket " + name + " " + String.join(", ", skipped)
-                    + " (this S3 endpoint does not implement them)");
-        }
-    }
-
-    /** Runs a bucket setting; one that an S3 emulator does not implement is named in skipped instead. */
-    private static void unlessUnsupported(List<String> skipped, String what, Runnable put) {
-        try {
-            put.run();
-        } catch (S3Exception e) {
-            boolean notImplemented = e.statusCode() == 501
-                    || (e.awsErrorDetails() != null && "NotImplemented".equals(e.awsErrorDetails().errorCode()));
-            if (!notImplemented) {
-                throw e;
-            }
-            skipped.add(what);
-        }
     }
 
     /**

@@ -192,10 +192,6 @@ class DeploymentTemplateTest {
                 "relay.queues.orders.url=http://orders.internal/",
                 "relay.queues.orders.max-receive-count=8",
                 "relay.queues.orders.visibility-timeout=90",
-                // what the packaged application.properties, the one place of their defaults, always gives
-                "alerts.enabled=true",
-                "alerts.topic=sqs-router-alerts",
-                "s3events.thumbnail.prefix=thumbnails/",
                 ""));
         DeploymentTemplate deployment = DeploymentTemplate.from(configuration(relayOnly));
         ObjectNode template = deployment.template();

@@ -154,10 +154,7 @@ class FailureListingTest extends IngressTestSupport {
             Provisioner provisioner = new Provisioner(sqs, dynamoDb);
             provisioner.failureTable(table);
             provisioner.failureTable(table);
-            // DynamoDB Local has no point-in-time recovery; AWS and moto have
-            assertEquals(List.of("skipped point-in-time recovery (this DynamoDB endpoint does not implement it)",
-                    "updated table " + table + " (index " + FailureRecords.STATUS_INDEX + " added, TTL on expiresAt,"
-                            + " deletion protection on)",
+            assertEquals(List.of("updated table " + table + " (index " + FailureRecords.STATUS_INDEX + " added, TTL on expiresAt)",
                     "exists  table " + table), provisioner.report());
             assertEquals(TimeToLiveStatus.ENABLED, dynamoDb.describeTimeToLive(b -> b.tableName(table)).timeToLiveDescription().timeToLiveStatus());
             assertEquals(List.of("m-old"), ids(new FailureStore(dynamoDb, table, null).list(FailureFilter.open(), null, 10).records()),
